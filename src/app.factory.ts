@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { Logger as Pino } from 'pino';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/validation/validation';
+import type { AppConfig } from './config/app-config';
+import { createLogger, PinoNestLogger, redactUrl } from './observability/logger';
+import { Metrics } from './observability/metrics';
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface CreateAppOptions {
+  /** A pino instance to log to (tests capture logs this way); one is created from the config otherwise. */
+  logger?: Pino;
+}
+
+/** Builds the configured application without listening: used by main.ts, the tests and the benchmarks. */
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const pino = options.logger ?? createLogger(config);
+  const adapter = new FastifyAdapter({
+    loggerInstance: pino,
+    // One line per request is written by the onResponse hook below, with the URL's secrets removed.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: JSON_BODY_LIMIT,
+    requestIdHeader: false,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(pino),
+    abortOnError: false,
+  });
+
+  app.setGlobalPrefix('v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const { httpDuration } = app.get(Metrics);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    request.log.info(
+      {
+        req: { method: request.method, url: redactUrl(request.url), id: request.id },
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+
+  mountOpenApi(app);
+  await app.init();
+  return app;
+}
+
+function mountOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('sla-desk')
+      .setDescription(
+        'Ticketing and SLA-tracking API of the exchange support desk. Errors are RFC 9457 problem details ' +
+          '(application/problem+json). Authenticate with `Authorization: Bearer <JWT>`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
+}

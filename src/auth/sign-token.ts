@@ -1,0 +1,23 @@
+import { SignJWT } from 'jose';
+import type { AppConfig } from '../config/app-config';
+import { resolveJwtSecret } from './jwt-secret';
+import type { Role } from './roles';
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  vip?: number;
+  name?: string;
+  locale?: string;
+}
+
+/** Signs an HS256 token with the configured (or development) secret: for `npm run token` and tests. */
+export async function signToken(config: AppConfig, claims: TokenClaims, expiresIn = '12h'): Promise<string> {
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(resolveJwtSecret(config)));
+}

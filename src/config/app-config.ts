@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** `DATA_DIR=memory://` keeps the embedded database (and the development secret) in memory: for tests. */
+export const MEMORY_DATA_DIR = 'memory://';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+const nonNegativeInt = (max: number) =>
+  z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).max(max);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((value) => URL.canParse(value), { message: 'must be a URL', abort: true })
+    .refine((value) => protocols.includes(new URL(value).protocol), {
+      message: `must use ${protocols.join(' or ')}`,
+    });
+
+/**
+ * Every setting sla-desk reads from the environment. Unset and empty values take the default;
+ * anything else must parse, or the process stops with one line naming the variable.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0)
+    .max(65535)
+    .default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: nonNegativeInt(200).pipe(z.number().min(1)).default(10),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWKS_URL: url(['https:', 'http:']).optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: nonNegativeInt(1_000_000).default(1200),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  ESCALATION_INTERVAL_S: nonNegativeInt(86_400).default(30),
+  ESCALATION_BATCH_SIZE: nonNegativeInt(10_000).pipe(z.number().min(1)).default(500),
+  AUTO_CLOSE_DAYS: nonNegativeInt(3650).default(7),
+  ATTACHMENT_MAX_BYTES: nonNegativeInt(2 ** 31)
+    .pipe(z.number().min(1))
+    .default(20 * 1024 * 1024),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: url(['https:', 'http:']).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  SCHEDULER_ENABLED: booleanFlag.default(true),
+});
+
+export type AppConfig = Readonly<z.output<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid environment variable ${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from an environment map. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const config = parsed.data;
+  if (config.AUTH_JWT_SECRET && config.AUTH_JWKS_URL) {
+    throw new ConfigError('AUTH_JWKS_URL', 'set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  }
+  if (config.NODE_ENV === 'production' && !config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'required in production (or set AUTH_JWKS_URL)');
+  }
+  const dataDir = config.DATA_DIR === MEMORY_DATA_DIR ? MEMORY_DATA_DIR : resolve(config.DATA_DIR);
+  return Object.freeze({ ...config, DATA_DIR: dataDir });
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

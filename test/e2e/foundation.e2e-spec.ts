@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { SignJWT } from 'jose';
+import { TestApp, TEST_JWT_SECRET } from '../support/test-app';
+
+const PROBLEM = 'application/problem+json';
+
+async function hs256(claims: Record<string, unknown>, secret = TEST_JWT_SECRET, expiresIn = '1h') {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+describe('foundation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  describe('health', () => {
+    it('is live', async () => {
+      const res = await t.http().get('/health/live').expect(200);
+      expect(res.body.status).toBe('ok');
+    });
+
+    it('is ready with the database reachable and migrations applied', async () => {
+      const res = await t.http().get('/health/ready').expect(200);
+      expect(res.body.details).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up' } });
+    });
+  });
+
+  describe('docs', () => {
+    it('serves the OpenAPI document with the bearer scheme', async () => {
+      const res = await t.http().get('/docs/openapi.json').expect(200);
+      expect(res.body.openapi).toMatch(/^3\./);
+      expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(res.body.paths['/v1/me']).toBeDefined();
+    });
+
+    it('serves the Swagger UI', async () => {
+      const res = await t.http().get('/docs').redirects(1).expect(200);
+      expect(res.text).toContain('swagger');
+    });
+  });
+
+  describe('request ids', () => {
+    it('echoes a sent X-Request-Id and logs it', async () => {
+      const res = await t.http().get('/health/live').set('X-Request-Id', 'req-abc-123').expect(200);
+      expect(res.headers['x-request-id']).toBe('req-abc-123');
+      expect(t.logs.some((line) => line.includes('"reqId":"req-abc-123"'))).toBe(true);
+    });
+
+    it('generates one when absent or unsafe', async () => {
+      const plain = await t.http().get('/health/live');
+      expect(plain.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const unsafe = await t.http().get('/health/live').set('X-Request-Id', 'a b<script>');
+      expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('is present on errors too', async () => {
+      const res = await t.http().get('/v1/nowhere').expect(404);
+      expect(res.headers['x-request-id']).toBeTruthy();
+    });
+  });
+
+  describe('problem details', () => {
+    it('answers an unknown route with 404 problem+json', async () => {
+      const res = await t.http().get('/v1/nowhere').expect(404);
+      expect(res.headers['content-type']).toContain(PROBLEM);
+      expect(res.body).toMatchObject({ status: 404, title: 'Not found', instance: '/v1/nowhere' });
+      expect(res.body.type).toMatch(/^https:\/\//);
+    });
+  });
+
+  describe('authentication', () => {
+    it('rejects a request without a token', async () => {
+      const res = await t.http().get('/v1/me').expect(401);
+      expect(res.headers['content-type']).toContain(PROBLEM);
+      expect(res.body.detail).toMatch(/Bearer token/);
+    });
+
+    it.each([
+      ['garbage', async () => 'not.a.jwt'],
+      [
+        'a wrong signature',
+        async () => hs256({ sub: 'u1', role: 'agent' }, 'another-secret-another-secret-xxxx'),
+      ],
+      ['an expired token', async () => hs256({ sub: 'u1', role: 'agent' }, TEST_JWT_SECRET, '-1m')],
+      ['no sub', async () => hs256({ role: 'agent' })],
+      ['an unknown role', async () => hs256({ sub: 'u1', role: 'root' })],
+      ['a vip out of range', async () => hs256({ sub: 'u1', role: 'customer', vip: 9 })],
+    ])('rejects %s with 401 problem+json', async (_name, make) => {
+      const res = await t
+        .http()
+        .get('/v1/me')
+        .set('Authorization', `Bearer ${await make()}`)
+        .expect(401);
+      expect(res.headers['content-type']).toContain(PROBLEM);
+      expect(res.body.status).toBe(401);
+    });
+
+    it('rejects an unsigned (alg none) token', async () => {
+      const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+      const body = Buffer.from(JSON.stringify({ sub: 'u1', role: 'admin' })).toString('base64url');
+      await t.http().get('/v1/me').set('Authorization', `Bearer ${header}.${body}.`).expect(401);
+    });
+
+    it('accepts a valid token and reports its claims', async () => {
+      const token = await hs256({ sub: 'cust-9', role: 'customer', vip: 3, locale: 'zh-CN' });
+      const res = await t.http().get('/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(res.body).toEqual({ id: 'cust-9', role: 'customer', vip: 3, locale: 'zh-CN' });
+    });
+
+    it('accepts what `npm run token` prints', () => {
+      const token = execFileSync('npm', ['run', '-s', 'token', '--', '--role', 'agent', '--sub', 'agent-7'], {
+        env: { ...process.env, AUTH_JWT_SECRET: TEST_JWT_SECRET },
+        encoding: 'utf8',
+      }).trim();
+      expect(token.split('.')).toHaveLength(3);
+      return t
+        .http()
+        .get('/v1/me')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200)
+        .expect((res) => expect(res.body).toMatchObject({ id: 'agent-7', role: 'agent', vip: 0 }));
+    });
+
+    it('never logs the Authorization header', async () => {
+      const token = await hs256({ sub: 'u-log', role: 'agent' });
+      await t.http().get('/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(t.logs.join('\n')).not.toContain(token);
+    });
+  });
+
+  describe('metrics', () => {
+    it('exposes HTTP request durations by route', async () => {
+      await t.http().get('/health/live');
+      const res = await t.http().get('/metrics').expect(200);
+      expect(res.text).toContain('http_request_duration_seconds_bucket');
+      expect(res.text).toMatch(/route="\/health\/live",status_code="200"/);
+    });
+  });
+});
+
+describe('metrics token', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ METRICS_TOKEN: 'metrics-token-0123456789' });
+  });
+  afterAll(() => t.close());
+
+  it('requires the token when METRICS_TOKEN is set', async () => {
+    const res = await t.http().get('/metrics').expect(401);
+    expect(res.headers['content-type']).toContain(PROBLEM);
+    await t.http().get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
+    await t.http().get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789').expect(200);
+  });
+});
