@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
+import type { Clock } from './common/clock/clock';
 import { createValidationPipe } from './common/validation/validation';
 import type { AppConfig } from './config/app-config';
 import { createLogger, PinoNestLogger, redactUrl } from './observability/logger';
@@ -16,6 +17,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface CreateAppOptions {
   /** A pino instance to log to (tests capture logs this way); one is created from the config otherwise. */
   logger?: Pino;
+  /** The clock rules read (tests move it); the system clock otherwise. */
+  clock?: Clock;
 }
 
 /** Builds the configured application without listening: used by main.ts, the tests and the benchmarks. */
@@ -29,6 +32,7 @@ export async function createApp(
     // One line per request is written by the onResponse hook below, with the URL's secrets removed.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: JSON_BODY_LIMIT,
+    maxParamLength: 256,
     requestIdHeader: false,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];
@@ -38,10 +42,14 @@ export async function createApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(pino),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.clock),
+    adapter,
+    {
+      logger: new PinoNestLogger(pino),
+      abortOnError: false,
+    },
+  );
 
   app.setGlobalPrefix('v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());

@@ -69,8 +69,10 @@ class PGliteSession extends EventEmitter {
  * session without a lock would not.
  */
 export function createPGliteDriver(dataDir: string | undefined, options: PGliteOptions = {}) {
-  const db = new PGlite(dataDir, {
+  // Options go in one object: `new PGlite(undefined, options)` silently drops the extensions.
+  const db = new PGlite({
     ...options,
+    dataDir,
     parsers: { ...PG_COMPATIBLE_PARSERS, ...options.parsers },
     extensions: { pg_trgm, ...options.extensions },
   });

@@ -4,6 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.factory';
+import { Clock } from '../../src/common/clock/clock';
 import type { Role } from '../../src/auth/roles';
 import { signToken, type TokenClaims } from '../../src/auth/sign-token';
 import { type AppConfig, loadConfig, MEMORY_DATA_DIR } from '../../src/config/app-config';
@@ -66,7 +67,10 @@ export class TestApp {
     readonly logs: string[],
   ) {}
 
-  static async start(overrides: Record<string, string> = {}): Promise<TestApp> {
+  static async start(
+    overrides: Record<string, string> = {},
+    options: { clock?: Clock } = {},
+  ): Promise<TestApp> {
     const config = testConfig(overrides);
     const logs: string[] = [];
     const sink = new Writable({
@@ -75,7 +79,10 @@ export class TestApp {
         done();
       },
     });
-    const app = await createApp(config, { logger: pino({ level: config.LOG_LEVEL }, sink) });
+    const app = await createApp(config, {
+      logger: pino({ level: config.LOG_LEVEL }, sink),
+      clock: options.clock,
+    });
     await app.getHttpAdapter().getInstance().ready();
     return new TestApp(app, config, logs);
   }
@@ -92,5 +99,24 @@ export class TestApp {
 
   async close(): Promise<void> {
     await this.app.close();
+  }
+}
+
+/** A clock the test sets and moves; it never moves by itself. */
+export class TestClock extends Clock {
+  constructor(private current: Date = new Date()) {
+    super();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+
+  advanceMinutes(minutes: number): void {
+    this.current = new Date(this.current.getTime() + minutes * 60_000);
   }
 }

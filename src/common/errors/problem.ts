@@ -91,6 +91,8 @@ export function toProblem(error: unknown): ProblemResult {
       case '23503':
         return { problem: problem('conflict', 409, 'Conflict', 'A referenced resource does not exist.') };
       case '22P02':
+      case '22021':
+      case '22P05':
       case '22007':
       case '22008':
       case '22003':

@@ -1,4 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
+import { DeskSchema1763798400000 } from './1763798400000-desk-schema';
+import { SeedDesk1763798400001 } from './1763798400001-seed-desk';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [DeskSchema1763798400000, SeedDesk1763798400001];

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { validateCalendarSpec } from './calendar/business-calendar';
+import { type Calendar, CalendarsRepository, type NewCalendar } from './calendars.repository';
+import type { CreateCalendarDto, UpdateCalendarDto } from './dto/calendar.dto';
+
+/** Calendars' rules: a spec the business-calendar arithmetic accepts, unique names, used calendars kept. */
+@Injectable()
+export class CalendarsService {
+  constructor(private readonly calendars: CalendarsRepository) {}
+
+  list(): Promise<Calendar[]> {
+    return this.calendars.listByName();
+  }
+
+  async get(id: string): Promise<Calendar> {
+    const calendar = await this.calendars.findById(id);
+    if (!calendar) throw AppError.notFound('Calendar');
+    return calendar;
+  }
+
+  async create(input: CreateCalendarDto): Promise<Calendar> {
+    const calendar = normalize({
+      name: input.name,
+      type: input.type,
+      timezone: input.timezone ?? 'UTC',
+      businessHours: input.businessHours ?? [],
+      holidays: input.holidays ?? [],
+    });
+    assertValidSpec(calendar);
+    if (await this.calendars.nameTaken(calendar.name)) {
+      throw new AppError('conflict', `A calendar named "${calendar.name}" already exists.`);
+    }
+    return this.calendars.create(calendar);
+  }
+
+  async update(id: string, input: UpdateCalendarDto): Promise<Calendar> {
+    const current = await this.get(id);
+    const calendar = normalize({
+      name: input.name ?? current.name,
+      type: input.type ?? current.type,
+      timezone: input.timezone ?? current.timezone,
+      businessHours: input.businessHours ?? current.businessHours,
+      holidays: input.holidays ?? current.holidays,
+    });
+    assertValidSpec(calendar);
+    if (input.name !== undefined && (await this.calendars.nameTaken(input.name, id))) {
+      throw new AppError('conflict', `A calendar named "${input.name}" already exists.`);
+    }
+    const updated = await this.calendars.replace(id, calendar);
+    if (!updated) throw AppError.notFound('Calendar');
+    return updated;
+  }
+
+  async remove(id: string): Promise<void> {
+    const outcome = await this.calendars.deleteUnused(id);
+    if (outcome === 'not_found') throw AppError.notFound('Calendar');
+    if (outcome === 'in_use') {
+      throw new AppError('conflict', 'SLA policies use this calendar: point them at another calendar first.');
+    }
+  }
+}
+
+/** Plain values only, holidays non-recurring unless said, so what is stored is exactly the spec. */
+function normalize(calendar: {
+  name: string;
+  type: NewCalendar['type'];
+  timezone: string;
+  businessHours: { day: number; start: string; end: string }[];
+  holidays: { date: string; name: string; recurring?: boolean }[];
+}): NewCalendar {
+  return {
+    name: calendar.name,
+    type: calendar.type,
+    timezone: calendar.timezone,
+    businessHours: calendar.businessHours.map(({ day, start, end }) => ({ day, start, end })),
+    holidays: calendar.holidays.map(({ date, name, recurring }) => ({
+      date,
+      name,
+      recurring: recurring ?? false,
+    })),
+  };
+}
+
+/**
+ * What the request's field rules cannot see (an interval ending before it starts, overlapping
+ * intervals, a business_hours calendar without hours, 2025-02-30), named by the same paths as
+ * the validation pipe's (`businessHours.1.end`).
+ */
+function assertValidSpec(calendar: NewCalendar): void {
+  const problems = validateCalendarSpec(calendar);
+  if (problems.length > 0) {
+    throw AppError.validation(
+      problems.map(({ field, message }) => ({ field: field.replace(/\[(\d+)\]/g, '.$1'), message })),
+    );
+  }
+}

@@ -1,0 +1,185 @@
+import { addBusinessMinutes, businessMinutesBetween, type CalendarSpec } from './calendar/business-calendar';
+
+/**
+ * SLA timer arithmetic and state changes (SPEC §6, §12 "Timers"), as pure functions over plain
+ * values: the clock is passed in, nothing is read or written here.
+ *
+ * A timer runs from `startedAt` towards `dueAt` in its calendar's business time. While paused,
+ * the time until each future point (at-risk, due, next escalation) is frozen, and those points
+ * move by the paused business time on resume. A breached timer keeps running (unanswered) until
+ * achieved; each further full target past `dueAt` is another escalation point.
+ */
+
+export const TIMER_KINDS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+export type TimerStatus = 'active' | 'paused' | 'achieved' | 'breached';
+
+export interface Timer {
+  id?: string;
+  kind: TimerKind;
+  cycle: number;
+  status: TimerStatus;
+  /** Still waiting for the action that stops it (active, paused, or breached and unanswered). */
+  running: boolean;
+  targetMinutes: number;
+  atRiskPercent: number;
+  calendarId: string | null;
+  calendar: CalendarSpec;
+  startedAt: Date;
+  dueAt: Date;
+  atRiskAt: Date;
+  atRiskNotified: boolean;
+  pausedAt: Date | null;
+  pausedMinutes: number;
+  breachedAt: Date | null;
+  achievedAt: Date | null;
+  stoppedAt: Date | null;
+  escalations: number;
+  nextEscalationAt: Date | null;
+}
+
+export interface TimerTarget {
+  targetMinutes: number;
+  atRiskPercent: number;
+  calendarId: string | null;
+  calendar: CalendarSpec;
+}
+
+export function startTimer(kind: TimerKind, cycle: number, target: TimerTarget, now: Date): Timer {
+  const { calendar, targetMinutes, atRiskPercent } = target;
+  return {
+    kind,
+    cycle,
+    status: 'active',
+    running: true,
+    ...target,
+    startedAt: now,
+    dueAt: addBusinessMinutes(calendar, now, targetMinutes),
+    atRiskAt: addBusinessMinutes(calendar, now, (targetMinutes * atRiskPercent) / 100),
+    atRiskNotified: false,
+    pausedAt: null,
+    pausedMinutes: 0,
+    breachedAt: null,
+    achievedAt: null,
+    stoppedAt: null,
+    escalations: 0,
+    nextEscalationAt: null,
+  };
+}
+
+/** Business minutes the timer has counted: from start to now (or its stop), pauses excluded. */
+export function elapsedMinutes(timer: Timer, now: Date): number {
+  const end = timer.stoppedAt ?? timer.pausedAt ?? now;
+  return Math.max(0, businessMinutesBetween(timer.calendar, timer.startedAt, end) - timer.pausedMinutes);
+}
+
+/** Status as of `now`: an active timer whose due time has passed is breached even before a sweep records it. */
+export function effectiveStatus(timer: Timer, now: Date): TimerStatus {
+  return timer.status === 'active' && timer.running && timer.dueAt <= now ? 'breached' : timer.status;
+}
+
+export function pauseTimer(timer: Timer, now: Date): Timer {
+  if (!timer.running || timer.pausedAt) return timer;
+  return { ...timer, status: timer.status === 'active' ? 'paused' : timer.status, pausedAt: now };
+}
+
+export function resumeTimer(timer: Timer, now: Date): Timer {
+  if (!timer.running || !timer.pausedAt) return timer;
+  const { calendar, pausedAt } = timer;
+  const paused = businessMinutesBetween(calendar, pausedAt, now);
+  // A point still ahead when the pause began is as far ahead of now as it was of the pause.
+  const shift = (point: Date) =>
+    point > pausedAt
+      ? addBusinessMinutes(calendar, now, businessMinutesBetween(calendar, pausedAt, point))
+      : point;
+  return {
+    ...timer,
+    status: timer.status === 'paused' ? 'active' : timer.status,
+    pausedAt: null,
+    pausedMinutes: timer.pausedMinutes + paused,
+    dueAt: shift(timer.dueAt),
+    atRiskAt: shift(timer.atRiskAt),
+    nextEscalationAt: timer.nextEscalationAt && shift(timer.nextEscalationAt),
+  };
+}
+
+/** The awaited action happened: achieved in time, or answered late (stays breached). */
+export function achieveTimer(timer: Timer, now: Date): Timer {
+  if (!timer.running) return timer;
+  const late = timer.status === 'breached' || timer.dueAt <= now;
+  return {
+    ...timer,
+    status: late ? 'breached' : 'achieved',
+    breachedAt: late ? (timer.breachedAt ?? timer.dueAt) : null,
+    running: false,
+    achievedAt: now,
+    stoppedAt: now,
+    pausedAt: null,
+    pausedMinutes: timer.pausedAt
+      ? timer.pausedMinutes + businessMinutesBetween(timer.calendar, timer.pausedAt, now)
+      : timer.pausedMinutes,
+    nextEscalationAt: null,
+  };
+}
+
+/** Recorded breach, at the true breach time (its due time), with the first repeat point one target later. */
+export function breachTimer(timer: Timer): Timer {
+  return {
+    ...timer,
+    status: 'breached',
+    breachedAt: timer.dueAt,
+    atRiskNotified: true,
+    nextEscalationAt: addBusinessMinutes(timer.calendar, timer.dueAt, timer.targetMinutes),
+  };
+}
+
+/** After an escalation at `from` (a repeat point, or a follow-up), the next repeat is one full target later. */
+export function scheduleNextEscalation(timer: Timer, from: Date): Timer {
+  return { ...timer, nextEscalationAt: addBusinessMinutes(timer.calendar, from, timer.targetMinutes) };
+}
+
+/**
+ * A new target (another policy, or the same policy's new targets): the elapsed business time is
+ * kept and the running deadlines are recomputed from now. Breached timers stay breached.
+ */
+export function retargetTimer(timer: Timer, target: TimerTarget, now: Date): Timer {
+  if (!timer.running || timer.status === 'breached') return timer;
+  const elapsed = elapsedMinutes(timer, now);
+  const from = timer.pausedAt ?? now;
+  const { calendar } = target;
+  const at = (minutes: number) => (minutes > 0 ? addBusinessMinutes(calendar, from, minutes) : from);
+  const atRiskMinutes = (target.targetMinutes * target.atRiskPercent) / 100 - elapsed;
+  return {
+    ...timer,
+    ...target,
+    dueAt: at(target.targetMinutes - elapsed),
+    atRiskAt: at(atRiskMinutes),
+    atRiskNotified: timer.atRiskNotified && atRiskMinutes <= 0,
+  };
+}
+
+/** The nearest running deadline (for the agent queue's `sort=slaDueAt`); paused timers have none. */
+export function nearestDueAt(timers: readonly Timer[]): Date | null {
+  return earliest(timers.filter((timer) => timer.running && !timer.pausedAt).map((timer) => timer.dueAt));
+}
+
+/**
+ * The next moment anything SLA-related can happen to the ticket: an at-risk point not yet
+ * notified, a due time not yet recorded as breached, or a repeat escalation while below the cap.
+ */
+export function nextCheckAt(timers: readonly Timer[], canEscalate: boolean): Date | null {
+  const points: Date[] = [];
+  for (const timer of timers) {
+    if (!timer.running || timer.pausedAt) continue;
+    if (timer.status === 'active') {
+      points.push(timer.atRiskNotified ? timer.dueAt : timer.atRiskAt);
+    } else if (timer.status === 'breached' && canEscalate && timer.nextEscalationAt) {
+      points.push(timer.nextEscalationAt);
+    }
+  }
+  return earliest(points);
+}
+
+function earliest(dates: Date[]): Date | null {
+  return dates.length === 0 ? null : new Date(Math.min(...dates.map((date) => date.getTime())));
+}

@@ -1,0 +1,228 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { FieldDefinition } from '../categories/category-fields';
+import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
+import type { Timer } from '../sla/sla-timers';
+import type { PolicyTargets, Ticket, TicketWithSla } from './ticket.types';
+
+const TICKET_COLUMNS = `
+  t.id, t.number, t.subject, t.description, t.category, t.subcategory, t.priority, t.status, t.channel,
+  t.locale, t.requester_id AS "requesterId", t.requester_vip AS "requesterVip", t.assignee_id AS "assigneeId",
+  t.group_id AS "groupId", t.tier, t.escalation_level AS "escalationLevel", t.fields, t.tags,
+  t.policy_id AS "policyId", t.sla_due_at AS "slaDueAt", t.sla_next_check_at AS "slaNextCheckAt",
+  t.satisfaction, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+  t.first_responded_at AS "firstRespondedAt", t.solved_at AS "solvedAt", t.closed_at AS "closedAt"`;
+
+/** Each kind's latest timer with its calendar, and the policy's targets, as JSON beside the ticket. */
+const SLA_COLUMNS = `
+  (SELECT json_agg(json_build_object(
+      'id', s.id, 'kind', s.kind, 'cycle', s.cycle, 'status', s.status, 'running', s.running,
+      'targetMinutes', s.target_minutes, 'atRiskPercent', s.at_risk_percent, 'calendarId', s.calendar_id,
+      'calendar', CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('type', c.type, 'timezone', c.timezone,
+        'businessHours', c.business_hours, 'holidays', c.holidays) END,
+      'startedAt', s.started_at, 'dueAt', s.due_at, 'atRiskAt', s.at_risk_at, 'atRiskNotified', s.at_risk_notified,
+      'pausedAt', s.paused_at, 'pausedMinutes', s.paused_minutes, 'breachedAt', s.breached_at,
+      'achievedAt', s.achieved_at, 'stoppedAt', s.stopped_at, 'escalations', s.escalations,
+      'nextEscalationAt', s.next_escalation_at))
+   FROM (SELECT DISTINCT ON (kind) * FROM sla_timers WHERE ticket_id = t.id ORDER BY kind, cycle DESC) s
+   LEFT JOIN calendars c ON c.id = s.calendar_id) AS timers,
+  (SELECT json_build_object('firstResponse', p.first_response_minutes, 'nextResponse', p.next_response_minutes,
+      'resolution', p.resolution_minutes) FROM sla_policies p WHERE p.id = t.policy_id) AS targets`;
+
+const TIMESTAMPS = [
+  'startedAt',
+  'dueAt',
+  'atRiskAt',
+  'pausedAt',
+  'breachedAt',
+  'achievedAt',
+  'stoppedAt',
+  'nextEscalationAt',
+];
+
+/** Timers read as JSON: timestamps become Dates, a deleted calendar counts as 24x7. */
+export function timerFromJson(json: Record<string, unknown>): Timer {
+  const timer = { ...json } as Record<string, unknown>;
+  for (const key of TIMESTAMPS) timer[key] = timer[key] ? new Date(timer[key] as string) : null;
+  timer.calendar = (json.calendar as CalendarSpec | null) ?? CALENDAR_24X7;
+  return timer as unknown as Timer;
+}
+
+type Row = Ticket & { timers: Record<string, unknown>[] | null; targets: PolicyTargets | null };
+
+function toTicketWithSla(row: Row): TicketWithSla {
+  const { timers, targets, ...ticket } = row;
+  return { ticket, timers: (timers ?? []).map(timerFromJson), targets };
+}
+
+export interface CategoryRules {
+  key: string;
+  enabled: boolean;
+  fields: FieldDefinition[];
+  requireOneOf: string[][];
+  subcategories: { key: string; enabled: boolean }[];
+}
+
+export interface GroupRef {
+  id: string;
+  tier: number;
+  categories: string[];
+}
+
+/** Named queries over tickets and what a ticket is checked against. */
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A ticket with its SLA state; `requesterId` restricts it to that customer's tickets; `lock` takes the row lock. */
+  async findWithSla(
+    manager: EntityManager | undefined,
+    id: string,
+    options: { requesterId?: string; lock?: boolean } = {},
+  ): Promise<TicketWithSla | undefined> {
+    const db = manager ?? this.dataSource.manager;
+    if (options.lock) {
+      const locked = await db.query(
+        `SELECT id FROM tickets WHERE id = $1 AND ($2::text IS NULL OR requester_id = $2) FOR UPDATE`,
+        [id, options.requesterId ?? null],
+      );
+      if (locked.length === 0) return undefined;
+    }
+    const rows: Row[] = await db.query(
+      `SELECT ${TICKET_COLUMNS}, ${SLA_COLUMNS} FROM tickets t
+       WHERE t.id = $1 AND ($2::text IS NULL OR t.requester_id = $2)`,
+      [id, options.requesterId ?? null],
+    );
+    return rows[0] && toTicketWithSla(rows[0]);
+  }
+
+  async findManyWithSla(ids: string[]): Promise<TicketWithSla[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${TICKET_COLUMNS}, ${SLA_COLUMNS} FROM tickets t WHERE t.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((row) => [row.id, toTicketWithSla(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async insert(
+    manager: EntityManager,
+    ticket: Omit<Ticket, 'number' | 'version' | 'updatedAt'>,
+  ): Promise<number> {
+    const [row] = await manager.query(
+      `INSERT INTO tickets (id, subject, description, category, subcategory, priority, status, channel, locale,
+         requester_id, requester_vip, assignee_id, group_id, tier, escalation_level, fields, tags, policy_id,
+         sla_due_at, sla_next_check_at, satisfaction, created_at, updated_at, first_responded_at, solved_at, closed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+         $22, $23, $24, $25)
+       RETURNING number`,
+      [
+        ticket.id,
+        ticket.subject,
+        ticket.description,
+        ticket.category,
+        ticket.subcategory,
+        ticket.priority,
+        ticket.status,
+        ticket.channel,
+        ticket.locale,
+        ticket.requesterId,
+        ticket.requesterVip,
+        ticket.assigneeId,
+        ticket.groupId,
+        ticket.tier,
+        ticket.escalationLevel,
+        JSON.stringify(ticket.fields),
+        ticket.tags,
+        ticket.policyId,
+        ticket.slaDueAt,
+        ticket.slaNextCheckAt,
+        ticket.satisfaction && JSON.stringify(ticket.satisfaction),
+        ticket.createdAt,
+        ticket.firstRespondedAt,
+        ticket.solvedAt,
+        ticket.closedAt,
+      ],
+    );
+    return row.number;
+  }
+
+  /**
+   * Writes the changed columns, guarded by the version read: 0 rows means another writer got
+   * there first. Returns the new version, or undefined when the guard failed.
+   */
+  async update(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+    changes: Partial<Ticket>,
+    at: Date,
+  ): Promise<number | undefined> {
+    const columns: Record<string, unknown> = {};
+    const map: Record<string, string> = {
+      subject: 'subject',
+      description: 'description',
+      category: 'category',
+      subcategory: 'subcategory',
+      priority: 'priority',
+      status: 'status',
+      locale: 'locale',
+      requesterVip: 'requester_vip',
+      assigneeId: 'assignee_id',
+      groupId: 'group_id',
+      tier: 'tier',
+      escalationLevel: 'escalation_level',
+      tags: 'tags',
+      policyId: 'policy_id',
+      slaDueAt: 'sla_due_at',
+      slaNextCheckAt: 'sla_next_check_at',
+      firstRespondedAt: 'first_responded_at',
+      solvedAt: 'solved_at',
+      closedAt: 'closed_at',
+    };
+    for (const [key, column] of Object.entries(map)) {
+      if (key in changes) columns[column] = changes[key as keyof Ticket];
+    }
+    if ('fields' in changes) columns.fields = JSON.stringify(changes.fields);
+    if ('satisfaction' in changes) columns.satisfaction = JSON.stringify(changes.satisfaction);
+    const names = Object.keys(columns);
+    const assignments = names.map((name, index) => `${name} = $${index + 4}`);
+    // For an UPDATE, TypeORM answers [rows, affected count].
+    const [rows]: [{ version: number }[], number] = await manager.query(
+      `UPDATE tickets SET ${[...assignments, 'updated_at = $3', 'version = version + 1'].join(', ')}
+       WHERE id = $1 AND version = $2 RETURNING version`,
+      [id, expectedVersion, at, ...names.map((name) => columns[name])],
+    );
+    return rows[0]?.version;
+  }
+
+  async categoryRules(manager: EntityManager | undefined, key: string): Promise<CategoryRules | undefined> {
+    const [row] = await (manager ?? this.dataSource.manager).query(
+      `SELECT c.key, c.enabled, c.fields, c.require_one_of AS "requireOneOf",
+         COALESCE((SELECT json_agg(json_build_object('key', s.key, 'enabled', s.enabled))
+                   FROM subcategories s WHERE s.category_key = c.key), '[]') AS subcategories
+       FROM categories c WHERE c.key = $1`,
+      [key],
+    );
+    return row;
+  }
+
+  /** The group of that tier covering the category (the first by name when several do). */
+  async groupForTier(
+    manager: EntityManager | undefined,
+    category: string,
+    tier: number,
+  ): Promise<GroupRef | undefined> {
+    const [row] = await (manager ?? this.dataSource.manager).query(
+      `SELECT id, tier, categories FROM groups WHERE tier = $1 AND $2 = ANY(categories) ORDER BY name, id LIMIT 1`,
+      [tier, category],
+    );
+    return row;
+  }
+
+  async group(manager: EntityManager, id: string): Promise<GroupRef | undefined> {
+    const [row] = await manager.query(`SELECT id, tier, categories FROM groups WHERE id = $1`, [id]);
+    return row;
+  }
+}
