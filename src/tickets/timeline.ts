@@ -63,9 +63,26 @@ export const CUSTOMER_DATA_KEYS: Partial<Record<EventType, readonly string[]>> =
   'ticket.satisfaction': ['rating'],
 };
 
+/**
+ * Called with the records a transaction wrote, inside that transaction: the seam for work that
+ * must commit or roll back with the change (the webhook outbox).
+ */
+export type TimelineSubscriber = (
+  manager: EntityManager,
+  ticketId: string,
+  events: TimelineEvent[],
+  at: Date,
+) => Promise<void>;
+
 /** Appends timeline records in the caller's transaction; a repeated dedupe key is skipped. */
 @Injectable()
 export class Timeline {
+  private readonly subscribers: TimelineSubscriber[] = [];
+
+  subscribe(subscriber: TimelineSubscriber): void {
+    this.subscribers.push(subscriber);
+  }
+
   /** Returns the dedupe keys that were new (all records without a key are always written). */
   async record(
     manager: EntityManager,
@@ -95,6 +112,9 @@ export class Timeline {
       params,
     );
     for (const row of inserted) if (row.dedupe_key) fresh.add(row.dedupe_key);
+    // Records skipped as duplicates happened before: subscribers hear only the new ones.
+    const written = events.filter((event) => !event.dedupeKey || fresh.has(event.dedupeKey));
+    for (const subscriber of this.subscribers) await subscriber(manager, ticketId, written, at);
     return fresh;
   }
 }
