@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { SlaModule } from './sla/sla.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { EscalationModule } from './escalation/escalation.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         GroupsModule,
         SlaModule,
         TicketsModule,
+        EscalationModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -6,12 +6,31 @@ import { CalendarsService } from './calendars.service';
 import { SlaPoliciesController } from './sla-policies.controller';
 import { SlaPoliciesRepository } from './sla-policies.repository';
 import { SlaPoliciesService } from './sla-policies.service';
+import { SlaEngine } from './sla-engine';
+import { SlaTimersRepository } from './sla-timers.repository';
+import { SlaReportsController } from './sla-reports.controller';
+import { SlaReportsService } from './sla-reports.service';
 
-/** SLA configuration: business calendars and the policies whose targets tickets run under. */
+/** SLA: business calendars, policies, the timer engine tickets run, and the compliance report. */
 @Module({
   imports: [CategoriesModule],
-  controllers: [CalendarsController, SlaPoliciesController],
-  providers: [CalendarsService, CalendarsRepository, SlaPoliciesService, SlaPoliciesRepository],
-  exports: [CalendarsService, CalendarsRepository, SlaPoliciesService, SlaPoliciesRepository],
+  controllers: [CalendarsController, SlaPoliciesController, SlaReportsController],
+  providers: [
+    CalendarsService,
+    CalendarsRepository,
+    SlaPoliciesService,
+    SlaPoliciesRepository,
+    SlaEngine,
+    SlaTimersRepository,
+    SlaReportsService,
+  ],
+  exports: [
+    CalendarsService,
+    CalendarsRepository,
+    SlaPoliciesService,
+    SlaPoliciesRepository,
+    SlaEngine,
+    SlaTimersRepository,
+  ],
 })
 export class SlaModule {}

@@ -96,9 +96,9 @@ export class TicketsRepository {
     return rows[0] && toTicketWithSla(rows[0]);
   }
 
-  async findManyWithSla(ids: string[]): Promise<TicketWithSla[]> {
+  async findManyWithSla(ids: string[], manager?: EntityManager): Promise<TicketWithSla[]> {
     if (ids.length === 0) return [];
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await (manager ?? this.dataSource.manager).query(
       `SELECT ${TICKET_COLUMNS}, ${SLA_COLUMNS} FROM tickets t WHERE t.id = ANY($1::uuid[])`,
       [ids],
     );

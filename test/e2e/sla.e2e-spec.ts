@@ -1,0 +1,378 @@
+import { EscalationService } from '../../src/escalation/escalation.service';
+import { openTicket, ticketBody } from '../support/given';
+import { type Session, TestApp, TestClock } from '../support/test-app';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+describe('SLA timers, escalation and reports', () => {
+  const clock = new TestClock();
+  let t: TestApp;
+  let agent: Session;
+  let supervisor: Session;
+  let admin: Session;
+  let policyNames: Map<string, string>;
+  let groupNames: Map<string, string>;
+
+  const ago = (ms: number) => clock.set(new Date(Date.now() - ms));
+  const due = (ticket: { sla: Record<string, { dueAt: string | null }> }, timer: string) =>
+    Date.parse(ticket.sla[timer].dueAt!);
+  async function sweep() {
+    const service = t.app.get(EscalationService);
+    for (;;) {
+      const batch = await service.runBatch(1000);
+      if (batch.claimed < 1000 && batch.autoClosed < 1000) return;
+    }
+  }
+  async function events(id: string, as: Session = agent) {
+    return (await as.get(`/v1/tickets/${id}/events?limit=100`).expect(200)).body.data as {
+      type: string;
+      data: Record<string, unknown>;
+      actor: { id: string; role: string };
+    }[];
+  }
+
+  beforeAll(async () => {
+    t = await TestApp.start({}, { clock });
+    agent = await t.as('agent');
+    supervisor = await t.as('supervisor');
+    admin = await t.as('admin');
+    const policies = (await agent.get('/v1/sla-policies').expect(200)).body.data;
+    policyNames = new Map(policies.map((policy: { id: string; name: string }) => [policy.id, policy.name]));
+    const groups = (await agent.get('/v1/groups').expect(200)).body.data;
+    groupNames = new Map(groups.map((group: { id: string; name: string }) => [group.id, group.name]));
+  });
+  afterAll(() => t.close());
+  beforeEach(() => clock.set(new Date()));
+
+  describe('policies', () => {
+    it.each([
+      ['VIP', { vip: 3 }, {}, 60, 1440],
+      ['Urgent', {}, { priority: 'urgent' }, 60, 480],
+      ['High', {}, { priority: 'high' }, 240, 1440],
+      ['Normal', {}, {}, 1440, 2880],
+      ['Low', {}, { priority: 'low' }, 2880, 7200],
+    ])(
+      'applies %s with its first-reply and resolution targets',
+      async (name, claims, body, first, resolution) => {
+        const customer = await t.as('customer', claims);
+        const author = (body as { priority?: string }).priority === 'urgent' ? agent : customer;
+        const extra = author === agent ? { requesterId: customer.id } : {};
+        const ticket = (await author.post('/v1/tickets', ticketBody({ ...body, ...extra })).expect(201)).body;
+        expect(policyNames.get(ticket.sla.policyId)).toBe(name);
+        const created = Date.parse(ticket.createdAt);
+        expect(due(ticket, 'firstResponse') - created).toBe(first * MINUTE);
+        expect(due(ticket, 'resolution') - created).toBe(resolution * MINUTE);
+        expect(ticket.sla.firstResponse.targetMinutes).toBe(first);
+      },
+    );
+
+    it('pauses next reply and resolution while pending and moves their due times by the pause', async () => {
+      const customer = await t.as('customer');
+      ago(10 * HOUR);
+      const ticket = await openTicket(customer);
+      const url = `/v1/tickets/${ticket.id}`;
+      const resolutionDue = due(ticket, 'resolution');
+      clock.advanceMinutes(30);
+      await agent.post(`${url}/messages`, { body: 'Could you send the TXID?' }).expect(201);
+      clock.advanceMinutes(30); // T+60: waiting on the customer
+      const pending = (await agent.patch(url, { status: 'pending' }).expect(200)).body;
+      expect(pending.sla.resolution.status).toBe('paused');
+      expect(pending.sla.firstResponse.status).toBe('achieved');
+      clock.advanceMinutes(120); // T+180: the customer answers, two hours later
+      await customer.post(`${url}/messages`, { body: 'Here it is' }).expect(201);
+      const resumed = (await agent.get(url).expect(200)).body;
+      expect(resumed.status).toBe('open');
+      expect(resumed.sla.resolution.status).toBe('active');
+      // 48 h target, 120 paused minutes: due 2 h later than first computed; 60 minutes counted so far.
+      expect(due(resumed, 'resolution')).toBe(resolutionDue + 120 * MINUTE);
+      expect(resumed.sla.resolution.elapsedMinutes).toBe(60);
+      // The customer's reply after an agent's public reply starts the next-reply clock (normal: 24 h).
+      expect(resumed.sla.nextResponse).toMatchObject({
+        status: 'active',
+        targetMinutes: 1440,
+        elapsedMinutes: 0,
+      });
+      expect(due(resumed, 'nextResponse') - clock.now().getTime()).toBe(1440 * MINUTE);
+      const types = (await events(ticket.id)).map((event) => event.type);
+      expect(types).toEqual(expect.arrayContaining(['sla.paused', 'sla.resumed', 'sla.achieved']));
+    });
+
+    it('re-selects the policy on a priority change and keeps the elapsed time', async () => {
+      const customer = await t.as('customer');
+      ago(5 * HOUR);
+      const ticket = await openTicket(customer);
+      clock.advanceMinutes(60);
+      const changed = (await agent.patch(`/v1/tickets/${ticket.id}`, { priority: 'high' }).expect(200)).body;
+      expect(policyNames.get(changed.sla.policyId)).toBe('High');
+      // High: 240 min first reply, 60 elapsed → due 180 min from now, i.e. 240 min after creation.
+      expect(due(changed, 'firstResponse') - Date.parse(ticket.createdAt)).toBe(240 * MINUTE);
+      expect(due(changed, 'resolution') - Date.parse(ticket.createdAt)).toBe(1440 * MINUTE);
+      expect(changed.sla.firstResponse).toMatchObject({
+        targetMinutes: 240,
+        elapsedMinutes: 60,
+        status: 'active',
+      });
+    });
+
+    it('counts business hours of a business calendar, from Friday evening across the weekend', async () => {
+      const calendar = (
+        await admin
+          .post('/v1/calendars', {
+            name: `Shanghai office ${Date.now()}`,
+            type: 'business_hours',
+            timezone: 'Asia/Shanghai',
+            businessHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '18:00' })),
+            holidays: [],
+          })
+          .expect(201)
+      ).body;
+      const policy = (
+        await admin
+          .post('/v1/sla-policies', {
+            name: `Social VIP7 ${Date.now()}`,
+            position: 1,
+            conditions: { channels: ['social'], minVip: 7 },
+            targets: {
+              firstResponseMinutes: 24 * 60,
+              nextResponseMinutes: 24 * 60,
+              resolutionMinutes: 48 * 60,
+            },
+            calendarId: calendar.id,
+            escalation: { atRiskPercent: 80, maxLevel: 3 },
+          })
+          .expect(201)
+      ).body;
+      try {
+        const customer = await t.as('customer', { vip: 7 });
+        clock.set('2026-11-20T12:00:00Z'); // Friday 20:00 in Shanghai
+        const ticket = (await customer.post('/v1/tickets', ticketBody({ channel: 'social' })).expect(201))
+          .body;
+        expect(ticket.sla.policyId).toBe(policy.id);
+        // 24 business hours: Mon 9–18 (9 h), Tue (9 h), Wed 9–15 (6 h) → Wed 15:00 Shanghai = 07:00 UTC.
+        expect(ticket.sla.firstResponse.dueAt).toBe('2026-11-25T07:00:00.000Z');
+        // 48 h: Mon–Fri (45 h) + next Mon 9–12 → Mon 2026-11-30 12:00 Shanghai = 04:00 UTC.
+        expect(ticket.sla.resolution.dueAt).toBe('2026-11-30T04:00:00.000Z');
+        clock.set('2026-11-23T02:00:00Z'); // Monday 10:00: one business hour counted
+        const read = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+        expect(read.sla.firstResponse.elapsedMinutes).toBe(60);
+      } finally {
+        await admin.delete(`/v1/sla-policies/${policy.id}`).expect(204);
+      }
+    });
+  });
+
+  describe('the sweep', () => {
+    it('marks at-risk tickets at 80 % of a target', async () => {
+      const customer = await t.as('customer');
+      ago(20 * HOUR); // Normal: 24 h first reply, at risk from 19.2 h
+      const ticket = await openTicket(customer);
+      await sweep();
+      const types = (await events(ticket.id)).map((event) => event.type);
+      expect(types.filter((type) => type === 'sla.at_risk')).toHaveLength(1);
+      expect(types).not.toContain('sla.breached');
+      const atRisk = await agent.get(`/v1/tickets?requesterId=${customer.id}&atRisk=true`).expect(200);
+      expect(atRisk.body.data.map((row: { id: string }) => row.id)).toEqual([ticket.id]);
+    });
+
+    it('records a breach at its true time and escalates one level to the next tier', async () => {
+      const customer = await t.as('customer');
+      ago(25 * HOUR);
+      const ticket = await openTicket(customer);
+      const breached = await agent.get(`/v1/tickets?requesterId=${customer.id}&breached=true`).expect(200);
+      expect(breached.body.data).toHaveLength(1); // overdue before any sweep ran
+      await sweep();
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after).toMatchObject({ escalationLevel: 1, priority: 'high', tier: 2 });
+      expect(groupNames.get(after.groupId)).toBe('Specialists L2');
+      expect(policyNames.get(after.sla.policyId)).toBe('Normal'); // escalation keeps the policy
+      expect(after.sla.firstResponse.status).toBe('breached');
+      expect(after.sla.firstResponse.breachedAt).toBe(ticket.sla.firstResponse.dueAt);
+      const timeline = await events(ticket.id);
+      const breach = timeline.find((event) => event.type === 'sla.breached')!;
+      expect(breach).toMatchObject({ actor: { id: 'system', role: 'system' } });
+      expect(breach.data).toMatchObject({
+        timer: 'firstResponse',
+        breachedAt: ticket.sla.firstResponse.dueAt,
+      });
+      expect(timeline.filter((event) => event.type === 'ticket.escalated')).toHaveLength(1);
+      const customerView = (await events(ticket.id, customer)).map((event) => event.type);
+      expect(customerView).toContain('ticket.escalated');
+      expect(customerView).not.toContain('sla.breached');
+    });
+
+    it('catches up after downtime: one more level per full target, up to 3, each recorded once', async () => {
+      const customer = await t.as('customer');
+      ago(3 * 24 * HOUR + HOUR);
+      const ticket = await openTicket(customer);
+      await Promise.all([sweep(), sweep()]);
+      await sweep();
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after).toMatchObject({ escalationLevel: 3, priority: 'urgent', tier: 3 });
+      expect(groupNames.get(after.groupId)).toBe('Supervisors L3');
+      const timeline = await events(ticket.id);
+      expect(timeline.filter((event) => event.type === 'ticket.escalated')).toHaveLength(3);
+      expect(timeline.filter((event) => event.type === 'sla.breached')).toHaveLength(2); // first reply, resolution
+    });
+
+    it('leaves a ticket answered in time alone', async () => {
+      const customer = await t.as('customer');
+      ago(25 * HOUR);
+      const ticket = await openTicket(customer);
+      clock.advanceMinutes(60);
+      await agent.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Answered within the hour' }).expect(201);
+      await sweep();
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after.escalationLevel).toBe(0);
+      expect(after.sla.firstResponse.status).toBe('achieved');
+    });
+
+    it('records a late answer as breached, once, without escalating', async () => {
+      const customer = await t.as('customer');
+      ago(25 * HOUR);
+      const ticket = await openTicket(customer);
+      clock.set(new Date());
+      await agent.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Sorry for the wait' }).expect(201);
+      await sweep();
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after.sla.firstResponse.status).toBe('breached');
+      expect(after.sla.firstResponse.achievedAt).not.toBeNull();
+      expect(after.escalationLevel).toBe(0);
+      const timeline = await events(ticket.id);
+      expect(timeline.filter((event) => event.type === 'sla.breached')).toHaveLength(1);
+    });
+
+    it('reports its status to supervisors', async () => {
+      await t.app.get(EscalationService).runBatch(10);
+      const res = await supervisor.get('/v1/scheduler/status').expect(200);
+      expect(res.body).toMatchObject({ enabled: false, intervalSeconds: 30 });
+      expect(typeof res.body.dueBacklog).toBe('number');
+      expect(typeof res.body.lagSeconds).toBe('number');
+      await agent.get('/v1/scheduler/status').expect(403);
+      const metrics = await t.http().get('/metrics').expect(200);
+      expect(metrics.text).toContain('sla_scheduler_backlog');
+      expect(metrics.text).toContain('sla_breached_tickets');
+    });
+  });
+
+  describe('follow-ups and manual escalation', () => {
+    it('refuses an early follow-up with the time it becomes allowed, then escalates once breached', async () => {
+      const customer = await t.as('customer');
+      const ticket = await openTicket(customer);
+      const early = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(409);
+      expect(early.body.allowedAt).toBe(ticket.sla.firstResponse.dueAt);
+      await agent.post(`/v1/tickets/${ticket.id}/follow-up`).expect(403);
+      clock.set(new Date(due(ticket, 'firstResponse') + MINUTE));
+      const res = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(200);
+      expect(res.body.escalationLevel).toBe(1);
+      const types = (await events(ticket.id, customer)).map((event) => event.type);
+      expect(types).toEqual(expect.arrayContaining(['ticket.follow_up', 'ticket.escalated']));
+      const other = await t.as('customer');
+      await other.post(`/v1/tickets/${ticket.id}/follow-up`).expect(404);
+    });
+
+    it('lets a VIP follow up from half the reply target', async () => {
+      const customer = await t.as('customer', { vip: 3 });
+      ago(20 * MINUTE); // VIP first reply: 60 min
+      const ticket = await openTicket(customer);
+      const early = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(409);
+      expect(Date.parse(early.body.allowedAt)).toBe(Date.parse(ticket.createdAt) + 30 * MINUTE);
+      clock.advanceMinutes(31);
+      const res = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(200);
+      expect(res.body.escalationLevel).toBe(1);
+    });
+
+    it('lets supervisors escalate and de-escalate with a reason', async () => {
+      const customer = await t.as('customer');
+      const ticket = await openTicket(customer);
+      const url = `/v1/tickets/${ticket.id}`;
+      await agent.post(`${url}/escalate`, { reason: 'x' }).expect(403);
+      await supervisor.post(`${url}/escalate`, {}).expect(400);
+      const up = (await supervisor.post(`${url}/escalate`, { reason: 'Big withdrawal' }).expect(200)).body;
+      expect(up).toMatchObject({ escalationLevel: 1, tier: 2, priority: 'high' });
+      const down = (await supervisor.post(`${url}/de-escalate`, { reason: 'Handled' }).expect(200)).body;
+      expect(down).toMatchObject({ escalationLevel: 0, tier: 1 });
+      expect(down.groupId).toBe(ticket.groupId);
+      await supervisor.post(`${url}/de-escalate`, { reason: 'again' }).expect(409);
+      const timeline = await events(ticket.id);
+      const manual = timeline.find((event) => event.type === 'ticket.escalated')!;
+      expect(manual).toMatchObject({ actor: { id: supervisor.id, role: 'supervisor' } });
+      expect(manual.data).toMatchObject({ reason: 'manual', note: 'Big withdrawal' });
+      const customerTypes = (await events(ticket.id, customer)).map((event) => event.type);
+      expect(customerTypes).not.toContain('ticket.de_escalated');
+    });
+  });
+
+  describe('report', () => {
+    it('matches a hand count on a known data set', async () => {
+      // A day of its own in the past, so no other test's tickets fall in the window.
+      const day = new Date(
+        Date.UTC(2000 + Math.floor(Math.random() * 20), 0, 1 + Math.floor(Math.random() * 300)),
+      );
+      const customer = await t.as('customer');
+      const at = (minutes: number) => clock.set(new Date(day.getTime() + minutes * MINUTE));
+      const kyc = { category: 'kyc', subcategory: 'verification_status', fields: {} };
+      at(0);
+      const a = await openTicket(customer, kyc);
+      const b = await openTicket(customer, kyc);
+      await openTicket(customer, kyc); // c: never answered
+      at(60);
+      await agent.post(`/v1/tickets/${a.id}/messages`, { body: 'done' }).expect(201); // first reply 60 min
+      at(120);
+      await agent.patch(`/v1/tickets/${a.id}`, { status: 'solved' }).expect(200); // resolved in 120 min
+      at(30 * 60);
+      await agent.post(`/v1/tickets/${b.id}/messages`, { body: 'late' }).expect(201); // 1800 min: late
+      at(40 * 60);
+      await agent.patch(`/v1/tickets/${b.id}`, { status: 'solved' }).expect(200); // 2400 min, within 2880
+      clock.set(new Date());
+      const from = day.toISOString();
+      const to = new Date(day.getTime() + 24 * HOUR).toISOString();
+      const res = await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`).expect(200);
+      // achieved: a first reply, a resolution, b resolution; breached: b first reply (late), c both (overdue).
+      expect(res.body.data).toEqual([
+        {
+          key: 'kyc',
+          name: null,
+          tickets: 3,
+          achieved: 3,
+          breached: 3,
+          running: 0,
+          compliancePercent: 50,
+          // first reply minutes {60, 1800}: median 930, p90 60 + 0.9 × 1740 = 1626
+          firstResponseMinutes: { median: 930, p90: 1626 },
+          // resolution minutes {120, 2400}: median 1260, p90 120 + 0.9 × 2280 = 2172
+          resolutionMinutes: { median: 1260, p90: 2172 },
+        },
+      ]);
+      await agent.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`).expect(403);
+      await supervisor.get(`/v1/reports/sla?from=${to}&to=${from}&groupBy=category`).expect(400);
+      await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=colour`).expect(400);
+    });
+  });
+});
+
+describe('auto-close', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ AUTO_CLOSE_DAYS: '0' });
+  });
+  afterAll(() => t.close());
+
+  it('closes solved tickets at the next sweep when AUTO_CLOSE_DAYS=0', async () => {
+    const customer = await t.as('customer');
+    const agent = await t.as('agent');
+    const ticket = await openTicket(customer);
+    await agent.patch(`/v1/tickets/${ticket.id}`, { status: 'solved' }).expect(200);
+    const result = await t.app.get(EscalationService).runBatch(100);
+    expect(result.autoClosed).toBeGreaterThanOrEqual(1);
+    const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+    expect(after.status).toBe('closed');
+    expect(after.closedAt).not.toBeNull();
+    const timeline = (await agent.get(`/v1/tickets/${ticket.id}/events`).expect(200)).body.data;
+    expect(timeline.at(-1)).toMatchObject({
+      type: 'ticket.status_changed',
+      actor: { role: 'system' },
+      data: { from: 'solved', to: 'closed' },
+    });
+  });
+});
