@@ -17,7 +17,7 @@ import { SlaTimersRepository } from '../sla/sla-timers.repository';
 import { toTicketResponse } from '../tickets/ticket.mapper';
 import { SYSTEM_ACTOR, type Ticket, type TicketWithSla } from '../tickets/ticket.types';
 import { Timeline, type TimelineEvent } from '../tickets/timeline';
-import { TicketsRepository } from '../tickets/tickets.repository';
+import { type SweepRow, TicketsRepository } from '../tickets/tickets.repository';
 import { etagOf, TicketsService, type TicketResult } from '../tickets/tickets.service';
 import { escalateOnce, type GroupFinder, planSweep, tierForLevel } from './escalation-rules';
 
@@ -75,14 +75,51 @@ export class EscalationService {
           due.map((row) => row.id),
           manager,
         );
-        for (const state of states) {
+        const plans = states.map((state) => {
           const maxLevel = maxLevels.get(state.ticket.policyId ?? '') ?? 0;
-          const plan = planSweep(state.ticket, state.timers, maxLevel, findGroup, now);
-          await this.applyPlan(manager, state, plan.changes, plan.timers, plan.events, maxLevel, now);
-          result.atRisk += plan.counts.atRisk;
-          result.breaches += plan.counts.breaches;
-          result.escalations += plan.counts.escalations;
-        }
+          return { state, maxLevel, plan: planSweep(state.ticket, state.timers, maxLevel, findGroup, now) };
+        });
+        // The whole batch is written in three statements: timeline (de-duplicated), timers, tickets.
+        const fresh = await this.timeline.recordMany(
+          manager,
+          plans.map(({ state, plan }) => ({ ticketId: state.ticket.id, events: plan.events })),
+          now,
+        );
+        const rows: SweepRow[] = plans.map(({ state, maxLevel, plan }) => {
+          const repeated = plan.events.find((event) => event.dedupeKey && !fresh.has(event.dedupeKey));
+          if (repeated) {
+            // Applied before (the database refused the records again): move the timers on, change nothing else.
+            this.logger.error(
+              { ticketId: state.ticket.id, key: repeated.dedupeKey },
+              'Escalation already recorded',
+            );
+          } else {
+            result.atRisk += plan.counts.atRisk;
+            result.breaches += plan.counts.breaches;
+            result.escalations += plan.counts.escalations;
+          }
+          const ticket = { ...state.ticket, ...(repeated ? {} : plan.changes) };
+          const timers = state.timers.map(
+            (timer) => plan.timers.find((next) => next.id === timer.id) ?? timer,
+          );
+          return {
+            id: ticket.id,
+            version: ticket.version,
+            priority: ticket.priority,
+            escalationLevel: ticket.escalationLevel,
+            groupId: ticket.groupId,
+            tier: ticket.tier,
+            slaDueAt: nearestDueAt(timers),
+            slaNextCheckAt: nextCheckAt(timers, ticket.escalationLevel < maxLevel),
+            changed: !repeated && plan.events.length > 0,
+          };
+        });
+        await this.timers.saveSweep(
+          manager,
+          plans.flatMap(({ plan }) => plan.timers),
+        );
+        const written = await this.tickets.updateSweep(manager, rows, now);
+        if (written !== rows.length) throw new Error('A claimed ticket changed during the sweep');
       }
       result.autoClosed = await this.autoClose(manager, limit, now);
       return result;

@@ -77,4 +77,24 @@ export class SlaTimersRepository {
     }
     return saved;
   }
+
+  /** What a sweep changes on timers (at-risk, breach, escalation clock), for a whole batch in one statement. */
+  async saveSweep(manager: EntityManager, timers: Timer[]): Promise<void> {
+    if (timers.length === 0) return;
+    await manager.query(
+      `UPDATE sla_timers s SET status = u.status, at_risk_notified = u.at_risk_notified, breached_at = u.breached_at,
+         escalations = u.escalations, next_escalation_at = u.next_escalation_at
+       FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::timestamptz[], $5::int[], $6::timestamptz[])
+         AS u(id, status, at_risk_notified, breached_at, escalations, next_escalation_at)
+       WHERE s.id = u.id`,
+      [
+        timers.map((timer) => timer.id),
+        timers.map((timer) => timer.status),
+        timers.map((timer) => timer.atRiskNotified),
+        timers.map((timer) => timer.breachedAt),
+        timers.map((timer) => timer.escalations),
+        timers.map((timer) => timer.nextEscalationAt),
+      ],
+    );
+  }
 }

@@ -55,6 +55,12 @@ function toTicketWithSla(row: Row): TicketWithSla {
   return { ticket, timers: (timers ?? []).map(timerFromJson), targets };
 }
 
+/** A ticket as the sweep writes it back; `changed` bumps the version (a moved check time alone does not). */
+export type SweepRow = Pick<
+  Ticket,
+  'id' | 'version' | 'priority' | 'escalationLevel' | 'groupId' | 'tier' | 'slaDueAt' | 'slaNextCheckAt'
+> & { changed: boolean };
+
 export interface CategoryRules {
   key: string;
   enabled: boolean;
@@ -195,6 +201,37 @@ export class TicketsRepository {
       [id, expectedVersion, at, ...names.map((name) => columns[name])],
     );
     return rows[0]?.version;
+  }
+
+  /**
+   * A sweep's ticket changes for a whole batch in one statement, each row guarded by the version
+   * read; returns how many rows were written (fewer means another writer got there first).
+   */
+  async updateSweep(manager: EntityManager, rows: SweepRow[], at: Date): Promise<number> {
+    if (rows.length === 0) return 0;
+    const [, count]: [unknown, number] = await manager.query(
+      `UPDATE tickets t SET priority = u.priority, escalation_level = u.escalation_level, group_id = u.group_id,
+         tier = u.tier, sla_due_at = u.sla_due_at, sla_next_check_at = u.sla_next_check_at,
+         version = t.version + CASE WHEN u.changed THEN 1 ELSE 0 END,
+         updated_at = CASE WHEN u.changed THEN $10::timestamptz ELSE t.updated_at END
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::smallint[], $5::uuid[], $6::smallint[], $7::timestamptz[],
+         $8::timestamptz[], $9::boolean[])
+         AS u(id, version, priority, escalation_level, group_id, tier, sla_due_at, sla_next_check_at, changed)
+       WHERE t.id = u.id AND t.version = u.version`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.version),
+        rows.map((row) => row.priority),
+        rows.map((row) => row.escalationLevel),
+        rows.map((row) => row.groupId),
+        rows.map((row) => row.tier),
+        rows.map((row) => row.slaDueAt),
+        rows.map((row) => row.slaNextCheckAt),
+        rows.map((row) => row.changed),
+        at,
+      ],
+    );
+    return count;
   }
 
   async categoryRules(manager: EntityManager | undefined, key: string): Promise<CategoryRules | undefined> {

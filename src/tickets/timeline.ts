@@ -84,37 +84,44 @@ export class Timeline {
   }
 
   /** Returns the dedupe keys that were new (all records without a key are always written). */
-  async record(
+  record(manager: EntityManager, ticketId: string, events: TimelineEvent[], at: Date): Promise<Set<string>> {
+    return this.recordMany(manager, [{ ticketId, events }], at);
+  }
+
+  /** Several tickets' records in one statement (the escalation sweep writes a whole batch at once). */
+  async recordMany(
     manager: EntityManager,
-    ticketId: string,
-    events: TimelineEvent[],
+    entries: { ticketId: string; events: TimelineEvent[] }[],
     at: Date,
   ): Promise<Set<string>> {
     const fresh = new Set<string>();
-    if (events.length === 0) return fresh;
-    const params: unknown[] = [ticketId, at];
-    const rows = events.map((event, index) => {
-      params.push(
-        event.type,
-        event.actor.id,
-        event.actor.role,
-        isCustomerVisible(event.type, event.data),
-        JSON.stringify(event.data),
-        event.dedupeKey ?? null,
-      );
-      const base = 3 + index * 6;
-      return `($1, $${base}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $2::timestamptz)`;
-    });
+    const rows = entries.flatMap(({ ticketId, events }) => events.map((event) => ({ ticketId, event })));
+    if (rows.length === 0) return fresh;
     const inserted: { dedupe_key: string | null }[] = await manager.query(
       `INSERT INTO ticket_events (ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, created_at)
-       VALUES ${rows.join(', ')}
+       SELECT ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, $8::timestamptz
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::jsonb[], $7::text[])
+         WITH ORDINALITY AS e(ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, n)
+       ORDER BY n
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
-      params,
+      [
+        rows.map((row) => row.ticketId),
+        rows.map((row) => row.event.type),
+        rows.map((row) => row.event.actor.id),
+        rows.map((row) => row.event.actor.role),
+        rows.map((row) => isCustomerVisible(row.event.type, row.event.data)),
+        rows.map((row) => JSON.stringify(row.event.data)),
+        rows.map((row) => row.event.dedupeKey ?? null),
+        at,
+      ],
     );
     for (const row of inserted) if (row.dedupe_key) fresh.add(row.dedupe_key);
     // Records skipped as duplicates happened before: subscribers hear only the new ones.
-    const written = events.filter((event) => !event.dedupeKey || fresh.has(event.dedupeKey));
-    for (const subscriber of this.subscribers) await subscriber(manager, ticketId, written, at);
+    for (const { ticketId, events } of entries) {
+      const written = events.filter((event) => !event.dedupeKey || fresh.has(event.dedupeKey));
+      if (written.length === 0) continue;
+      for (const subscriber of this.subscribers) await subscriber(manager, ticketId, written, at);
+    }
     return fresh;
   }
 }
