@@ -6,6 +6,7 @@ import { type AppConfig, MEMORY_DATA_DIR } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { createPGliteDriver } from './pglite-pool';
+import { TypeOrmLogger } from './typeorm-logger';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
@@ -36,6 +37,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsRun: false,
     installExtensions: false,
     logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: 1000,
   };
   if (config.DATABASE_URL) {
     return {
