@@ -88,7 +88,9 @@ export function planSweep(
     return true;
   };
 
-  for (const original of timers) {
+  // In due order, so levels follow the order in which the breaches happened.
+  const byDue = [...timers].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  for (const original of byDue) {
     let timer = original;
     if (!timer.running || timer.pausedAt) continue;
     const sla = (type: TimelineEvent['type'], key: string, extra: Record<string, unknown> = {}) =>

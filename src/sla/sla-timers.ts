@@ -106,7 +106,10 @@ export function resumeTimer(timer: Timer, now: Date): Timer {
 /** The awaited action happened: achieved in time, or answered late (stays breached). */
 export function achieveTimer(timer: Timer, now: Date): Timer {
   if (!timer.running) return timer;
-  const late = timer.status === 'breached' || timer.dueAt <= now;
+  // A paused timer's due time moves only on resume: while paused, lateness is the time counted.
+  const late =
+    timer.status === 'breached' ||
+    (timer.pausedAt ? elapsedMinutes(timer, now) >= timer.targetMinutes : timer.dueAt <= now);
   return {
     ...timer,
     status: late ? 'breached' : 'achieved',

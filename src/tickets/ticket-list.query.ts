@@ -1,4 +1,5 @@
 import type { Viewer } from '../auth/roles';
+import { AppError } from '../common/errors/app-error';
 import { decodeCursor } from '../common/validation/list-query';
 import type { ListTicketsQuery, TicketSort } from './dto/ticket.requests';
 
@@ -121,12 +122,16 @@ export function buildTicketList(query: ListTicketsQuery, viewer: Viewer): ListSq
 
   const keyset = KEYSETS[query.sort];
   if (query.cursor) {
-    const values = decodeCursor(query.cursor, keyset.casts.length);
+    // A cursor names its sort, so one issued by another sort of the same shape is refused.
+    const [sort, ...values] = decodeCursor(query.cursor, keyset.casts.length + 1);
+    if (sort !== query.sort) {
+      throw AppError.validation([{ field: 'cursor', message: 'is not a cursor this list issued' }]);
+    }
     const placeholders = values.map((value, index) => param(value, keyset.casts[index]));
     where.push(keyset.after(placeholders[0], placeholders[1], placeholders[2]));
   }
   const sql = `SELECT t.id, t.created_at AS "createdAt", t.sla_due_at AS "slaDueAt", t.priority_rank AS "priorityRank"
     FROM tickets t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${keyset.order} LIMIT ${param(query.limit + 1, 'int')}`;
-  return { sql, params, position: keyset.position };
+  return { sql, params, position: (row) => [query.sort, ...keyset.position(row)] };
 }
