@@ -12,7 +12,6 @@ import {
   Matches,
   MaxLength,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
@@ -23,30 +22,13 @@ import {
   type FieldTransform,
   type FieldType,
 } from '../field-definitions';
+import { IfPresent, PlainText } from '../../common/validation/decorators';
 
 /** Catalogue keys, as the schema's check constraint allows them. */
 export const CATALOGUE_KEY = /^[a-z][a-z0-9_]{1,49}$/;
 const CATALOGUE_KEY_MESSAGE =
   '$property must be 2–50 lower-case letters, digits or underscores, starting with a letter';
 const FIELD_NAME = /^[a-z][A-Za-z0-9]{0,49}$/;
-
-/** Optional, but when present it must be valid: unlike @IsOptional(), null is rejected, not skipped. */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Names are single-line text; NUL in particular cannot be stored by PostgreSQL. */
-const PlainText = (each = false) =>
-  ValidateBy(
-    {
-      name: 'isPlainText',
-      validator: {
-        validate: (value) => typeof value !== 'string' || !CONTROL_CHARACTERS.test(value),
-        defaultMessage: () => `${each ? 'each value in ' : ''}$property must not contain control characters`,
-      },
-    },
-    { each },
-  );
 
 function IsRegExpSource(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

@@ -1,35 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateBy,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CATALOGUE_KEY } from '../../categories/dto/category.dto';
-
-/** Optional, but when present it must be valid: unlike @IsOptional(), null is rejected, not skipped. */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Names are single-line text; NUL in particular cannot be stored by PostgreSQL. */
-const PlainText = (each = false) =>
-  ValidateBy(
-    {
-      name: 'isPlainText',
-      validator: {
-        validate: (value) => typeof value !== 'string' || !CONTROL_CHARACTERS.test(value),
-        defaultMessage: () => `${each ? 'each value in ' : ''}$property must not contain control characters`,
-      },
-    },
-    { each },
-  );
+import { IfPresent, PlainText } from '../../common/validation/decorators';
 
 export const MAX_MEMBERS = 1000;
 

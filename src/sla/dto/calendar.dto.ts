@@ -12,32 +12,13 @@ import {
   Matches,
   Max,
   Min,
-  ValidateBy,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import type { Calendar } from '../calendars.repository';
 import type { CalendarType } from '../calendar/business-calendar';
+import { IfPresent, PlainText } from '../../common/validation/decorators';
 
 export const CALENDAR_TYPES: readonly CalendarType[] = ['24x7', 'business_hours'];
-
-/** Optional, but when present it must be valid: unlike @IsOptional(), null is rejected, not skipped. */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Names are single-line text; NUL in particular cannot be stored by PostgreSQL. */
-const PlainText = (each = false) =>
-  ValidateBy(
-    {
-      name: 'isPlainText',
-      validator: {
-        validate: (value) => typeof value !== 'string' || !CONTROL_CHARACTERS.test(value),
-        defaultMessage: () => `${each ? 'each value in ' : ''}$property must not contain control characters`,
-      },
-    },
-    { each },
-  );
 
 const START_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const END_TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;

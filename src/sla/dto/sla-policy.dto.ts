@@ -13,12 +13,11 @@ import {
   Matches,
   Max,
   Min,
-  ValidateBy,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CATALOGUE_KEY } from '../../categories/dto/category.dto';
 import type { SlaPolicy } from '../sla-policies.repository';
+import { IfPresent, PlainText } from '../../common/validation/decorators';
 
 export const POLICY_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type PolicyPriority = (typeof POLICY_PRIORITIES)[number];
@@ -28,24 +27,6 @@ export type PolicyChannel = (typeof POLICY_CHANNELS)[number];
 /** A year: long enough for any reply or resolution target, far from integer overflow. */
 export const MAX_TARGET_MINUTES = 525_600;
 export const MAX_POSITION = 1_000_000;
-
-/** Optional, but when present it must be valid: unlike @IsOptional(), null is rejected, not skipped. */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Names are single-line text; NUL in particular cannot be stored by PostgreSQL. */
-const PlainText = (each = false) =>
-  ValidateBy(
-    {
-      name: 'isPlainText',
-      validator: {
-        validate: (value) => typeof value !== 'string' || !CONTROL_CHARACTERS.test(value),
-        defaultMessage: () => `${each ? 'each value in ' : ''}$property must not contain control characters`,
-      },
-    },
-    { each },
-  );
 
 /** Every given condition must match; an absent one matches everything. */
 export class PolicyConditionsDto {
