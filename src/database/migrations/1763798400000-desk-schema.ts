@@ -128,7 +128,6 @@ export class DeskSchema1763798400000 implements MigrationInterface {
       `CREATE INDEX tickets_sla_next_check_idx ON tickets (sla_next_check_at) WHERE sla_next_check_at IS NOT NULL`,
     );
     await q.query(`CREATE INDEX tickets_solved_idx ON tickets (solved_at) WHERE status = 'solved'`);
-    await q.query(`CREATE INDEX tickets_fields_idx ON tickets USING gin (fields jsonb_path_ops)`);
 
     await q.query(`
       CREATE TABLE ticket_search (
@@ -167,7 +166,7 @@ export class DeskSchema1763798400000 implements MigrationInterface {
         escalations integer NOT NULL DEFAULT 0,
         next_escalation_at timestamptz,
         UNIQUE (ticket_id, kind, cycle)
-      )`);
+      ) WITH (fillfactor = 90)`);
     // One running timer of each kind per ticket.
     await q.query(
       `CREATE UNIQUE INDEX sla_timers_one_running_idx ON sla_timers (ticket_id, kind) WHERE running`,
