@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTicket } from '../support/given';
 import { SignJWT } from 'jose';
 import { TestApp, TEST_JWT_SECRET } from '../support/test-app';
 
@@ -156,5 +160,28 @@ describe('metrics token', () => {
     expect(res.headers['content-type']).toContain(PROBLEM);
     await t.http().get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
     await t.http().get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789').expect(200);
+  });
+});
+
+describe('restart', () => {
+  it('keeps the data across a graceful shutdown and a new start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sla-desk-restart-'));
+    try {
+      const first = await TestApp.start({ DATA_DIR: dataDir });
+      const customer = await first.as('customer', { sub: `restart-${Date.now()}` });
+      const ticket = await openTicket(customer);
+      await first.close();
+      const second = await TestApp.start({ DATA_DIR: dataDir });
+      try {
+        const again = await second.as('customer', { sub: customer.id });
+        const res = await again.get(`/v1/tickets/${ticket.id}`).expect(200);
+        expect(res.body.subject).toBe(ticket.subject);
+        await second.http().get('/health/ready').expect(200);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
