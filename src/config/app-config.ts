@@ -47,6 +47,7 @@ const envSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   ESCALATION_INTERVAL_S: nonNegativeInt(86_400).default(30),
   ESCALATION_BATCH_SIZE: nonNegativeInt(10_000).pipe(z.number().min(1)).default(500),
+  ESCALATION_CONCURRENCY: nonNegativeInt(16).pipe(z.number().min(1)).default(2),
   AUTO_CLOSE_DAYS: nonNegativeInt(3650).default(7),
   ATTACHMENT_MAX_BYTES: nonNegativeInt(2 ** 31)
     .pipe(z.number().min(1))
@@ -54,7 +55,20 @@ const envSchema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   S3_ENDPOINT: url(['https:', 'http:']).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
+  // Attachments: static S3 credentials (both or neither; the AWS default chain otherwise), and
+  // path-style addressing for S3-compatible stores that do not serve bucket subdomains.
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  // Webhook delivery (issue 8): worker period (0: no worker in this process), batch, timeout, back-off.
+  WEBHOOK_DELIVERY_INTERVAL_MS: nonNegativeInt(3_600_000).default(1000),
+  WEBHOOK_BATCH_SIZE: nonNegativeInt(1000).pipe(z.number().min(1)).default(50),
+  WEBHOOK_TIMEOUT_MS: nonNegativeInt(120_000).pipe(z.number().min(1)).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: nonNegativeInt(3_600_000).pipe(z.number().min(1)).default(10_000),
+  WEBHOOK_RETRY_MAX_MS: nonNegativeInt(86_400_000).pipe(z.number().min(1)).default(3_600_000),
+  WEBHOOK_RETRY_WINDOW_MS: nonNegativeInt(30 * 86_400_000).default(86_400_000),
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('sla-desk:rl'),
   SCHEDULER_ENABLED: booleanFlag.default(true),
 });
 
@@ -85,6 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = parsed.data;
   if (config.AUTH_JWT_SECRET && config.AUTH_JWKS_URL) {
     throw new ConfigError('AUTH_JWKS_URL', 'set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  }
+  if (Boolean(config.S3_ACCESS_KEY_ID) !== Boolean(config.S3_SECRET_ACCESS_KEY)) {
+    const missing = config.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    throw new ConfigError(missing, 'set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together');
   }
   if (config.NODE_ENV === 'production' && !config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
     throw new ConfigError('AUTH_JWT_SECRET', 'required in production (or set AUTH_JWKS_URL)');

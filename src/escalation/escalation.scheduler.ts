@@ -69,6 +69,22 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     return this.running;
   }
 
+  /** Claims batches until one comes back short (nothing more is due) or the run's batch budget is spent. */
+  private async batches(report: RunReport): Promise<void> {
+    const limit = this.config.ESCALATION_BATCH_SIZE;
+    while (!this.stopping && report.batches < MAX_BATCHES_PER_RUN) {
+      report.batches += 1;
+      const batch = await this.escalation.runBatch(limit);
+      report.ticketsProcessed += batch.claimed;
+      report.atRisk += batch.atRisk;
+      report.breaches += batch.breaches;
+      report.escalations += batch.escalations;
+      report.autoClosed += batch.autoClosed;
+      this.metrics.record(batch);
+      if (batch.claimed < limit && batch.autoClosed < limit) return;
+    }
+  }
+
   private async run(): Promise<RunReport> {
     const started = process.hrtime.bigint();
     const report: RunReport = {
@@ -84,18 +100,10 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     };
     this.lastRun = report;
     try {
-      const limit = this.config.ESCALATION_BATCH_SIZE;
-      while (!this.stopping && report.batches < MAX_BATCHES_PER_RUN) {
-        const batch = await this.escalation.runBatch(limit);
-        report.batches += 1;
-        report.ticketsProcessed += batch.claimed;
-        report.atRisk += batch.atRisk;
-        report.breaches += batch.breaches;
-        report.escalations += batch.escalations;
-        report.autoClosed += batch.autoClosed;
-        this.metrics.record(batch);
-        if (batch.claimed < limit && batch.autoClosed < limit) break;
-      }
+      // Several batch loops share a run on PostgreSQL (row locks keep them apart); the embedded
+      // database has one session, so one loop there.
+      const loops = this.config.DATABASE_URL ? this.config.ESCALATION_CONCURRENCY : 1;
+      await Promise.all(Array.from({ length: loops }, () => this.batches(report)));
     } catch (error) {
       report.error = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error }, 'Escalation run failed');

@@ -1,3 +1,4 @@
+import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
 import { EscalationService } from '../../src/escalation/escalation.service';
 import { openTicket, ticketBody } from '../support/given';
 import { type Session, TestApp, TestClock } from '../support/test-app';
@@ -240,6 +241,22 @@ describe('SLA timers, escalation and reports', () => {
       expect(after.escalationLevel).toBe(0);
       const timeline = await events(ticket.id);
       expect(timeline.filter((event) => event.type === 'sla.breached')).toHaveLength(1);
+    });
+
+    it('processes everything due in one scheduler run, each breach once', async () => {
+      const customer = await t.as('customer');
+      ago(25 * HOUR);
+      const tickets = [await openTicket(customer), await openTicket(customer), await openTicket(customer)];
+      const scheduler = t.app.get(EscalationScheduler);
+      const [run, concurrent] = await Promise.all([scheduler.tick(), scheduler.tick()]);
+      expect(concurrent).toBe(run); // a tick during a run joins it instead of starting another
+      expect(run.error).toBeNull();
+      expect(run.ticketsProcessed).toBeGreaterThanOrEqual(3);
+      for (const ticket of tickets) {
+        const timeline = await events(ticket.id);
+        expect(timeline.filter((event) => event.type === 'sla.breached')).toHaveLength(1);
+      }
+      expect(scheduler.lastRun).toBe(run);
     });
 
     it('reports its status to supervisors', async () => {
