@@ -10,6 +10,7 @@ import { createValidationPipe } from './common/validation/validation';
 import type { AppConfig } from './config/app-config';
 import { createLogger, PinoNestLogger, redactUrl } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { installRateLimit } from './rate-limit/rate-limit.hook';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,6 +42,12 @@ export async function createApp(
     trustProxy: true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Issue 6: @fastify/multipart for attachment uploads, read as a stream by the route (no buffering).
+    // Names are UTF-8 as browsers send them; one file, a few small fields.
+    multipart: {
+      limits: { fileSize: config.ATTACHMENT_MAX_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 10 },
+      defParamCharset: 'utf8',
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.clock),
@@ -75,6 +82,9 @@ export async function createApp(
       'request completed',
     );
   });
+
+  // Issue 8: limits run as an onRequest hook, before the body is read and before any guard.
+  installRateLimit(app);
 
   mountOpenApi(app);
   await app.init();

@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Injectable, Logger } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
 
 /** The app's Prometheus registry and the metrics every feature shares. One per app instance. */
 export class Metrics {
@@ -14,5 +16,34 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+// Issue 8: operators' view of the queue.
+/** Open tickets (new, open, pending, on hold) by category and priority: one GROUP BY per scrape. */
+@Injectable()
+export class OpenTicketsGauge {
+  private readonly logger = new Logger(OpenTicketsGauge.name);
+
+  constructor(metrics: Metrics, dataSource: DataSource) {
+    const logger = this.logger;
+    new Gauge({
+      name: 'tickets_open',
+      help: 'Tickets not yet solved or closed, by category and priority',
+      labelNames: ['category', 'priority'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        try {
+          const rows: { category: string; priority: string; n: number }[] = await dataSource.query(
+            `SELECT category, priority, count(*)::int AS n FROM tickets
+              WHERE status IN ('new', 'open', 'pending', 'on_hold') GROUP BY category, priority`,
+          );
+          this.reset();
+          for (const row of rows) this.set({ category: row.category, priority: row.priority }, row.n);
+        } catch (error) {
+          logger.warn({ err: error }, 'Could not count open tickets');
+        }
+      },
+    });
   }
 }

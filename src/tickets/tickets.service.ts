@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AttachmentLinks } from '../attachments/attachment-links';
 import { isStaff, type Viewer } from '../auth/roles';
 import { validateTicketFields } from '../categories/category-fields';
 import { Clock } from '../common/clock/clock';
@@ -58,6 +59,7 @@ export class TicketsService {
     private readonly idempotency: IdempotencyService,
     private readonly secrets: SecretGuard,
     private readonly clock: Clock,
+    private readonly attachmentLinks: AttachmentLinks,
   ) {}
 
   async create(
@@ -259,9 +261,6 @@ export class TicketsService {
         { field: 'visibility', message: 'customers may only post public messages' },
       ]);
     }
-    if (request.attachmentIds?.length) {
-      throw AppError.validation([{ field: 'attachmentIds', message: 'no such attachment on this ticket' }]);
-    }
     const text = this.secrets.inspect({ body: request.body });
     const scope = `POST /v1/tickets/${ticketId}/messages`;
     return this.idempotency.run(viewer.id, idempotencyKey, scope, request, async (manager) => {
@@ -279,6 +278,15 @@ export class TicketsService {
            visibility, created_at AS "createdAt"`,
         [ticket.id, viewer.id, viewer.role, text.values.body, request.visibility, now],
       );
+      // Issue 6: the files go on the message, with its visibility (400 on attachmentIds otherwise).
+      if (request.attachmentIds?.length) {
+        message.attachmentIds = await this.attachmentLinks.link(
+          manager,
+          viewer,
+          message,
+          request.attachmentIds,
+        );
+      }
       const column = request.visibility === 'public' ? 'public_text' : 'internal_text';
       await manager.query(
         `UPDATE ticket_search SET ${column} = ${column} || E'\\n' || $2 WHERE ticket_id = $1`,
@@ -338,12 +346,15 @@ export class TicketsService {
     await this.findVisible(undefined, viewer, ticketId);
     const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
     const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT id, ticket_id AS "ticketId", author_id AS "authorId", author_role AS "authorRole", body, visibility,
-         created_at AS "createdAt"
-       FROM ticket_messages
-       WHERE ticket_id = $1 AND ($2::boolean OR visibility = 'public')
-         AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::uuid))
-       ORDER BY created_at, id LIMIT $5`,
+      `SELECT m.id, m.ticket_id AS "ticketId", m.author_id AS "authorId", m.author_role AS "authorRole", m.body,
+         m.visibility, m.created_at AS "createdAt",
+         (SELECT array_agg(a.id::text ORDER BY a.created_at, a.id) FROM attachments a
+          WHERE a.message_id = m.id AND a.deleted_at IS NULL AND ($2::boolean OR a.visibility = 'public'))
+           AS "attachmentIds"
+       FROM ticket_messages m
+       WHERE m.ticket_id = $1 AND ($2::boolean OR m.visibility = 'public')
+         AND ($3::timestamptz IS NULL OR (m.created_at, m.id) > ($3::timestamptz, $4::uuid))
+       ORDER BY m.created_at, m.id LIMIT $5`,
       [ticketId, isStaff(viewer), after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
     );
     return toPage(

@@ -482,14 +482,16 @@ describe('tickets', () => {
     it('searches internal notes for agents only', async () => {
       const requester = await t.as('customer');
       const ticket = await openTicket(requester);
+      // A word of this run only, so a reused database holds no earlier match.
+      const word = `zebrafish${Date.now().toString(36)}`;
       await agent.post(`/v1/tickets/${ticket.id}/messages`, {
-        body: 'suspect zebrafish scam',
+        body: `suspect ${word} scam`,
         visibility: 'internal',
       });
       await requester.post(`/v1/tickets/${ticket.id}/messages`, { body: 'any news on the kangaroo?' });
-      const agentHits = await agent.get('/v1/tickets?q=zebrafish').expect(200);
+      const agentHits = await agent.get(`/v1/tickets?q=${word}`).expect(200);
       expect(agentHits.body.data.map((ticket_: { id: string }) => ticket_.id)).toEqual([ticket.id]);
-      const customerHits = await requester.get('/v1/tickets?q=zebrafish').expect(200);
+      const customerHits = await requester.get(`/v1/tickets?q=${word}`).expect(200);
       expect(customerHits.body.data).toEqual([]);
       const own = await requester.get('/v1/tickets?q=kangaroo').expect(200);
       expect(own.body.data).toHaveLength(1);

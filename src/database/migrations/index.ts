@@ -1,6 +1,13 @@
 import type { MigrationInterface } from 'typeorm';
 import { DeskSchema1763798400000 } from './1763798400000-desk-schema';
 import { SeedDesk1763798400001 } from './1763798400001-seed-desk';
+import { Attachments1763798400002 } from './1763798400002-attachments';
+import { Webhooks1763798400003 } from './1763798400003-webhooks';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [DeskSchema1763798400000, SeedDesk1763798400001];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  DeskSchema1763798400000,
+  SeedDesk1763798400001,
+  Attachments1763798400002,
+  Webhooks1763798400003,
+];

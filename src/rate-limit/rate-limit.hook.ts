@@ -1,0 +1,60 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TokenVerifier } from '../auth/token-verifier';
+import { AppError } from '../common/errors/app-error';
+import { sendProblem } from '../common/errors/problem.filter';
+import { type RateDecision, RateLimiter } from './rate-limiter';
+
+/** Probes and scrapes are never limited (SPEC: health and metrics are exempt). */
+const EXEMPT = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * Rate limiting as a Fastify onRequest hook: it runs before the body is read and before any guard,
+ * so a limited caller costs neither. The caller is the verified token's `sub`; a request without a
+ * valid token counts against its IP address (a forged token cannot spend someone else's budget, as
+ * its signature is checked first). Every counted response carries the RateLimit-* headers; a
+ * refused one is a 429 problem with Retry-After.
+ */
+export function installRateLimit(app: NestFastifyApplication): void {
+  const limiter = app.get(RateLimiter);
+  const verifier = app.get(TokenVerifier);
+  if (!limiter.enabled) return;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (EXEMPT.has(request.url.split('?')[0])) return;
+      const decision = await limiter.consume(await callerKey(request, verifier));
+      if (!decision) return;
+      setHeaders(reply, decision);
+      if (decision.allowed) return;
+      sendProblem(
+        new AppError(
+          'rate_limited',
+          `Too many requests: at most ${decision.limit} a minute. Retry in ${decision.resetSeconds} s.`,
+          { retryAfter: decision.resetSeconds },
+        ),
+        request,
+        reply,
+      );
+      return reply;
+    });
+}
+
+async function callerKey(request: FastifyRequest, verifier: TokenVerifier): Promise<string> {
+  if (request.headers.authorization) {
+    try {
+      return `user:${(await verifier.verify(request.headers.authorization)).id}`;
+    } catch {
+      // Not a valid token: the request is anonymous, and the guard will answer 401.
+    }
+  }
+  return `ip:${request.ip}`;
+}
+
+function setHeaders(reply: FastifyReply, decision: RateDecision): void {
+  void reply.header('RateLimit-Limit', String(decision.limit));
+  void reply.header('RateLimit-Remaining', String(decision.remaining));
+  void reply.header('RateLimit-Reset', String(decision.resetSeconds));
+  void reply.header('RateLimit-Policy', `${decision.limit};w=60`);
+}

@@ -1,0 +1,63 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+
+/**
+ * SSRF guard for webhook targets. Only addresses ipaddr.js classifies as plain public `unicast` are
+ * allowed: loopback, private, link-local (cloud metadata), unique-local, CGNAT, unspecified,
+ * multicast, broadcast, reserved and documentation ranges are refused. An IPv4-mapped IPv6 address
+ * is judged as the IPv4 address it carries; the other IPv6 forms that embed one (NAT64, 6to4,
+ * Teredo) are refused outright.
+ */
+export function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  // `process` turns ::ffff:a.b.c.d into a.b.c.d, so a mapped loopback is judged as loopback.
+  const parsed = ipaddr.process(address);
+  return parsed.range() === 'unicast';
+}
+
+export type Lookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+export type TargetCheck =
+  { ok: true; url: URL; address?: { address: string; family: number } } | { ok: false; reason: string };
+
+/** The http(s) URL an endpoint may be registered with, or why not (without resolving its host). */
+export function parseTargetUrl(raw: string): URL | string {
+  if (!URL.canParse(raw)) return 'must be an absolute URL';
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
+  if (!url.hostname) return 'must name a host';
+  return url;
+}
+
+/**
+ * Resolves the URL's host (every address) and refuses it when any address is not public, unless
+ * private targets are allowed. The address returned is the one to connect to: delivery connects
+ * to exactly what was checked, so a DNS answer that changes in between (rebinding) is not used.
+ */
+export async function checkTarget(
+  raw: string,
+  allowPrivate: boolean,
+  lookup: Lookup = systemLookup,
+): Promise<TargetCheck> {
+  const url = parseTargetUrl(raw);
+  if (typeof url === 'string') return { ok: false, reason: url };
+  if (allowPrivate) return { ok: true, url };
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: { address: string; family: number }[];
+  if (ipaddr.isValid(host)) {
+    addresses = [{ address: host, family: host.includes(':') ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await lookup(host);
+    } catch {
+      return { ok: false, reason: 'host does not resolve' };
+    }
+  }
+  if (addresses.length === 0) return { ok: false, reason: 'host does not resolve' };
+  if (!addresses.every((entry) => isPublicAddress(entry.address))) {
+    return { ok: false, reason: 'blocked address' };
+  }
+  return { ok: true, url, address: addresses[0] };
+}

@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { WebhookEventType } from './webhook-events';
+
+/** An event as it is sent: its id is X-Event-Id, its body the exact bytes signed. */
+export interface OutboxEvent {
+  id: string;
+  ticketId: string;
+  type: WebhookEventType;
+  body: string;
+  createdAt: Date;
+}
+
+/** A delivery a worker holds under its lease, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  webhookId: string;
+  url: string;
+  secret: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  body: string;
+  /** Attempts made before this one. */
+  attempts: number;
+}
+
+/** What one attempt came to; `retryInMs` is the wait before the next one if it failed. */
+export interface AttemptResult {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  retryInMs: number;
+}
+
+export type AttemptOutcome = 'delivered' | 'retry' | 'failed';
+
+export interface ClaimOptions {
+  limit: number;
+  /** At most this many of one endpoint's deliveries per claim, sent one after another. */
+  perEndpoint: number;
+  leaseMs: number;
+  token: string;
+}
+
+/** TypeORM answers UPDATE with `[rows, affected]` on both drivers when the statement starts with UPDATE. */
+type UpdateResult<R> = [R[], number];
+
+/**
+ * The webhook outbox. Rows are written in the transaction of the change (see WebhookOutboxWriter)
+ * and claimed by the delivery workers of every process; every time comparison uses the database's
+ * clock, so processes with skewed clocks agree on what is due and whose lease has lapsed.
+ */
+@Injectable()
+export class WebhookOutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Active endpoints subscribed to any of `types`, read in the change's transaction. */
+  async subscribers(
+    manager: EntityManager,
+    types: WebhookEventType[],
+  ): Promise<{ id: string; events: WebhookEventType[] }[]> {
+    return manager.query(
+      `SELECT id, events FROM webhooks WHERE active AND events && $1::text[] ORDER BY id`,
+      [types],
+    );
+  }
+
+  /** Writes the events and one pending delivery per (event, endpoint), in the caller's transaction. */
+  async enqueue(
+    manager: EntityManager,
+    events: OutboxEvent[],
+    deliveries: { webhookId: string; eventId: string; ticketId: string }[],
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    await manager.query(
+      `INSERT INTO webhook_events (id, ticket_id, type, body, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.ticketId),
+        events.map((event) => event.type),
+        events.map((event) => event.body),
+        events.map((event) => event.createdAt.toISOString()),
+      ],
+    );
+    // WITH ORDINALITY keeps the given order in the sequence: the order deliveries are made in.
+    await manager.query(
+      `INSERT INTO webhook_deliveries (webhook_id, event_id, ticket_id)
+       SELECT webhook_id, event_id, ticket_id
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS d (webhook_id, event_id, ticket_id, n)
+        ORDER BY n`,
+      [
+        deliveries.map((delivery) => delivery.webhookId),
+        deliveries.map((delivery) => delivery.eventId),
+        deliveries.map((delivery) => delivery.ticketId),
+      ],
+    );
+  }
+
+  /**
+   * Claims due deliveries in outbox order under a lease, skipping rows other workers are claiming.
+   * A delivery is due when it is pending, its next attempt time has come, no live lease holds it,
+   * its endpoint is active, and no earlier delivery of the same ticket to the same endpoint is
+   * still pending (so one ticket's events reach an endpoint in order, whatever retries happen).
+   * One statement, so the claim commits at once; the sending happens outside any transaction.
+   */
+  async claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {
+    const result: UpdateResult<Record<string, unknown>> = await this.dataSource.query(
+      `UPDATE webhook_deliveries d
+          SET locked_until = now() + make_interval(secs => $3::double precision / 1000), claim_token = $4
+         FROM (
+           SELECT c.id FROM webhook_deliveries c
+             JOIN (
+               SELECT due.id, row_number() OVER (PARTITION BY due.webhook_id ORDER BY due.seq) AS rank
+                 FROM (
+                   SELECT p.id, p.webhook_id, p.seq FROM webhook_deliveries p
+                     JOIN webhooks w ON w.id = p.webhook_id AND w.active
+                    WHERE p.status = 'pending' AND p.next_attempt_at <= now()
+                      AND (p.locked_until IS NULL OR p.locked_until <= now())
+                      AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries q
+                         WHERE q.webhook_id = p.webhook_id AND q.ticket_id = p.ticket_id
+                           AND q.status = 'pending' AND q.seq < p.seq)
+                    ORDER BY p.seq LIMIT $1 * 4
+                 ) due
+             ) ranked ON ranked.id = c.id AND ranked.rank <= $2
+            WHERE c.status = 'pending' AND (c.locked_until IS NULL OR c.locked_until <= now())
+            ORDER BY c.seq LIMIT $1
+            FOR UPDATE OF c SKIP LOCKED
+         ) picked, webhooks w, webhook_events e
+        WHERE d.id = picked.id AND w.id = d.webhook_id AND e.id = d.event_id
+        RETURNING d.id, d.seq, d.webhook_id, w.url, w.secret, d.event_id, e.type AS event_type, e.body, d.attempts`,
+      [options.limit, options.perEndpoint, options.leaseMs, options.token],
+    );
+    return result[0]
+      .sort((a, b) => Number(a.seq) - Number(b.seq))
+      .map((row) => ({
+        id: row.id as string,
+        webhookId: row.webhook_id as string,
+        url: row.url as string,
+        secret: row.secret as string,
+        eventId: row.event_id as string,
+        eventType: row.event_type as WebhookEventType,
+        body: row.body as string,
+        attempts: row.attempts as number,
+      }));
+  }
+
+  /**
+   * Records one attempt and moves the delivery on: delivered on success; on failure, failed once
+   * `windowMs` has passed since the event was queued, otherwise pending again after `retryInMs`.
+   * The state changes only while this claim still holds the row; the attempt is logged either way.
+   */
+  async recordAttempt(
+    delivery: ClaimedDelivery,
+    token: string,
+    result: AttemptResult,
+    windowMs: number,
+  ): Promise<AttemptOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const [rows]: UpdateResult<{ status: 'pending' | 'delivered' | 'failed'; attempts: number }> =
+        await manager.query(
+          `UPDATE webhook_deliveries SET
+             attempts = attempts + 1,
+             status = CASE WHEN $3 THEN 'delivered'
+                           WHEN now() >= created_at + make_interval(secs => $5::double precision / 1000) THEN 'failed'
+                           ELSE 'pending' END,
+             finished_at = CASE WHEN $3 OR now() >= created_at + make_interval(secs => $5::double precision / 1000)
+                                THEN now() END,
+             next_attempt_at = now() + make_interval(secs => $4::double precision / 1000),
+             locked_until = NULL,
+             claim_token = NULL
+           WHERE id = $1 AND claim_token = $2 AND status = 'pending'
+           RETURNING status, attempts`,
+          [delivery.id, token, result.ok, result.retryInMs, windowMs],
+        );
+      const state = rows[0];
+      const outcome: AttemptOutcome =
+        state === undefined
+          ? result.ok
+            ? 'delivered'
+            : 'retry'
+          : state.status === 'pending'
+            ? 'retry'
+            : state.status;
+      // The endpoint may have been deleted meanwhile (its deliveries with it): then there is nothing to log to.
+      await manager.query(
+        `INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, outcome, status_code, duration_ms, error)
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $1)`,
+        [
+          delivery.id,
+          delivery.webhookId,
+          state?.attempts ?? delivery.attempts + 1,
+          outcome,
+          result.statusCode,
+          Math.max(0, Math.round(result.durationMs)),
+          result.error === null ? null : result.error.slice(0, 500),
+        ],
+      );
+      return outcome;
+    });
+  }
+
+  /** Gives back deliveries claimed but not attempted (their endpoint failed earlier in the batch). */
+  async release(ids: string[], token: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET locked_until = NULL, claim_token = NULL
+        WHERE id = ANY($1::uuid[]) AND claim_token = $2`,
+      [ids, token],
+    );
+  }
+
+  /** Pending deliveries and the age of the oldest, for the backlog gauges. */
+  async backlog(): Promise<{ pending: number; oldestSeconds: number }> {
+    const [row]: { pending: number; oldest_seconds: number | null }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest_seconds
+         FROM webhook_deliveries WHERE status = 'pending'`,
+    );
+    return { pending: row.pending, oldestSeconds: Number(row.oldest_seconds ?? 0) };
+  }
+}

@@ -1,0 +1,83 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+export interface SendResult {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export interface SendRequest {
+  url: URL;
+  /** Connect here instead of resolving the host again (the address the SSRF check approved). */
+  address?: { address: string; family: number };
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+/**
+ * One POST, no redirects followed (a 3xx is a failed attempt: following it could lead anywhere),
+ * a fresh connection each time (a pooled socket would skip the address check), and a deadline for
+ * the whole exchange. Any 2xx is success. Never throws: failures come back as results.
+ */
+export function sendWebhook(request: SendRequest): Promise<SendResult> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const client = request.url.protocol === 'https:' ? https : http;
+  return new Promise<SendResult>((resolve) => {
+    let settled = false;
+    const finish = (result: Omit<SendResult, 'durationMs'>) => {
+      if (settled) return;
+      settled = true;
+      resolve({ ...result, durationMs: elapsed() });
+    };
+    const pinned = request.address;
+    const lookup: LookupFunction | undefined = pinned
+      ? (_hostname, options, callback) => {
+          // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily).
+          if ((options as { all?: boolean }).all) {
+            (callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void)(
+              null,
+              [pinned],
+            );
+          } else {
+            callback(null, pinned.address, pinned.family);
+          }
+        }
+      : undefined;
+    const req = client.request(request.url, {
+      method: 'POST',
+      agent: false,
+      lookup,
+      headers: {
+        ...request.headers,
+        'Content-Length': String(Buffer.byteLength(request.body)),
+        Connection: 'close',
+      },
+    });
+    const deadline = setTimeout(() => {
+      req.destroy(new Error(`timed out after ${request.timeoutMs} ms`));
+    }, request.timeoutMs);
+    deadline.unref();
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      // The answer is the status line; the body is read and dropped so the socket can close.
+      res.resume();
+      res.on('error', () => undefined);
+      res.on('close', () => clearTimeout(deadline));
+      if (status >= 200 && status < 300) finish({ ok: true, statusCode: status, error: null });
+      else if (status >= 300 && status < 400) {
+        finish({ ok: false, statusCode: status, error: 'redirect not followed' });
+      } else finish({ ok: false, statusCode: status, error: `unexpected status ${status}` });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
+      finish({ ok: false, statusCode: null, error: error.message || error.code || 'request failed' });
+    });
+    req.end(request.body);
+  });
+}

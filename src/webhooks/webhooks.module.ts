@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TicketsModule } from '../tickets/tickets.module';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { WebhookMetrics } from './webhook.metrics';
+import { WebhookOutboxRepository } from './webhook-outbox.repository';
+import { WebhookOutboxWriter } from './webhook-outbox.writer';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+/** Webhooks (SPEC §10): endpoints, the outbox written with each ticket change, and its delivery. */
+@Module({
+  imports: [TicketsModule],
+  controllers: [WebhooksController],
+  providers: [
+    WebhooksService,
+    WebhooksRepository,
+    WebhookOutboxRepository,
+    WebhookOutboxWriter,
+    WebhookDeliveryWorker,
+    WebhookMetrics,
+  ],
+})
+export class WebhooksModule {}

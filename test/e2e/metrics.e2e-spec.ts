@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { type Session, TestApp } from '../support/test-app';
+
+/** The value of one sample in Prometheus text, or 0 when the series is absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelText = /\{([^}]*)\}/.exec(line)?.[1] ?? '';
+    if (wanted.every((pair) => labelText.split(',').includes(pair))) return Number(line.split(' ').pop());
+  }
+  return 0;
+}
+
+describe('metrics', () => {
+  let t: TestApp;
+  let admin: Session;
+  let agent: Session;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ WEBHOOK_DELIVERY_INTERVAL_MS: '0' });
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    admin = await t.as('admin');
+    agent = await t.as('agent');
+  });
+
+  const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
+
+  it('counts open tickets by category and priority, and stops counting solved ones', async () => {
+    // A category of this test's own, so tickets other suites open do not move these series.
+    const key = `m${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await admin
+      .post('/v1/categories', { key, name: 'Metrics', subcategories: [{ key: 'general', name: 'General' }] })
+      .expect(201);
+    const customer = await t.as('customer');
+    const open = (priority: string) =>
+      agent
+        .post('/v1/tickets', {
+          category: key,
+          subcategory: 'general',
+          subject: 'Metrics',
+          description: 'Counting',
+          requesterId: customer.id,
+          priority,
+        })
+        .expect(201);
+    const low = (await open('low')).body;
+    await open('low');
+    await open('high');
+
+    let text = await scrape();
+    expect(text).toContain('# TYPE tickets_open gauge');
+    expect(sample(text, 'tickets_open', { category: key, priority: 'low' })).toBe(2);
+    expect(sample(text, 'tickets_open', { category: key, priority: 'high' })).toBe(1);
+    expect(sample(text, 'tickets_open', { category: key, priority: 'urgent' })).toBe(0);
+
+    await agent.patch(`/v1/tickets/${low.id}`, { status: 'solved' }).expect(200);
+    text = await scrape();
+    expect(sample(text, 'tickets_open', { category: key, priority: 'low' })).toBe(1);
+  });
+
+  it('shows the outbox backlog and delivery results', async () => {
+    // No worker runs in this app, so the delivery stays pending. Registered behind the API's SSRF
+    // check on a closed loopback port: a worker of another suite on a shared database fails fast.
+    const [webhook] = await t.app
+      .get(DataSource)
+      .query(`INSERT INTO webhooks (url, events, secret) VALUES ($1, $2, $3) RETURNING id`, [
+        'http://127.0.0.1:9/metrics-test',
+        ['ticket.created'],
+        'whsec_metrics_0123456789',
+      ]);
+    try {
+      const before = sample(await scrape(), 'webhook_outbox_pending');
+      const customer = await t.as('customer');
+      await customer
+        .post('/v1/tickets', {
+          category: 'account',
+          subcategory: 'login',
+          subject: 'Cannot log in',
+          description: 'The code never arrives.',
+        })
+        .expect(201);
+      const text = await scrape();
+      expect(sample(text, 'webhook_outbox_pending')).toBeGreaterThanOrEqual(before + 1);
+      expect(sample(text, 'webhook_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(0);
+      expect(text).toContain('# TYPE webhook_outbox_pending gauge');
+      expect(text).toContain('# TYPE webhook_deliveries_total counter');
+      for (const result of ['delivered', 'retry', 'failed']) {
+        expect(text).toContain(`webhook_deliveries_total{result="${result}"}`);
+      }
+      expect(text).toContain('# TYPE webhook_delivery_duration_seconds histogram');
+      expect(text).toContain('# TYPE http_request_duration_seconds histogram');
+    } finally {
+      await admin.delete(`/v1/webhooks/${webhook.id}`).expect(204);
+    }
+  });
+});
