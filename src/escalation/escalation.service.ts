@@ -342,7 +342,7 @@ export class EscalationService {
 
   private async groupFinder(manager: EntityManager): Promise<GroupFinder> {
     const groups: { id: string; tier: number; categories: string[] }[] = await manager.query(
-      `SELECT id, tier, categories FROM groups ORDER BY name, id`,
+      `SELECT id, tier, categories FROM groups ORDER BY created_at, id`,
     );
     return (category, tier) =>
       groups.find((group) => group.tier === tier && group.categories.includes(category));

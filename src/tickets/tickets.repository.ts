@@ -245,14 +245,14 @@ export class TicketsRepository {
     return row;
   }
 
-  /** The group of that tier covering the category (the first by name when several do). */
+  /** The group of that tier covering the category (the longest-standing when several do). */
   async groupForTier(
     manager: EntityManager | undefined,
     category: string,
     tier: number,
   ): Promise<GroupRef | undefined> {
     const [row] = await (manager ?? this.dataSource.manager).query(
-      `SELECT id, tier, categories FROM groups WHERE tier = $1 AND $2 = ANY(categories) ORDER BY name, id LIMIT 1`,
+      `SELECT id, tier, categories FROM groups WHERE tier = $1 AND $2 = ANY(categories) ORDER BY created_at, id LIMIT 1`,
       [tier, category],
     );
     return row;
