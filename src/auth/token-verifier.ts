@@ -6,16 +6,29 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { resolveJwtSecret } from './jwt-secret';
 import { ROLES, type Role, type Viewer } from './roles';
 
-/** Verifies Bearer JWTs: HS256 with the shared secret, or RS256/ES256 against the identity provider's JWKS. */
+/** How long a verified token is taken on trust before its signature is checked again. */
+const VERIFIED_TTL_MS = 60_000;
+
+/**
+ * Verifies Bearer JWTs: HS256 with the shared secret, or RS256/ES256 against the identity provider's JWKS.
+ *
+ * A client sends the same token with every request, and checking its signature is most of the
+ * CPU an authenticated read costs (jose imports the key and runs the HMAC through WebCrypto each
+ * time). So a token that verified is remembered, by its exact text, until it expires and for at
+ * most a minute (a key the identity provider withdraws stops working within that minute). Only
+ * successes are kept: a bad token is checked, and refused, every time.
+ */
 @Injectable()
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
+  private readonly verified = new LRUCache<string, Viewer>({ max: 10_000 });
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.AUTH_JWKS_URL) {
@@ -30,6 +43,9 @@ export class TokenVerifier {
   async verify(authorization: string | undefined): Promise<Viewer> {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
     if (!match) throw new AppError('unauthenticated', 'A Bearer token is required.');
+    const token = match[1];
+    const known = this.verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       const options = {
@@ -39,13 +55,19 @@ export class TokenVerifier {
       };
       payload =
         typeof this.key === 'function'
-          ? (await jwtVerify(match[1], this.key, options)).payload
-          : (await jwtVerify(match[1], this.key, options)).payload;
+          ? (await jwtVerify(token, this.key, options)).payload
+          : (await jwtVerify(token, this.key, options)).payload;
     } catch (error) {
       const expired = error instanceof joseErrors.JWTExpired;
       throw new AppError('unauthenticated', expired ? 'The token has expired.' : 'The token is not valid.');
     }
-    return viewerFromClaims(payload);
+    const viewer = viewerFromClaims(payload);
+    const ttl = Math.min(
+      VERIFIED_TTL_MS,
+      payload.exp === undefined ? Infinity : payload.exp * 1000 - Date.now(),
+    );
+    if (ttl > 0) this.verified.set(token, viewer, { ttl });
+    return viewer;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger as OrmLogger } from 'typeorm';
+import { sqlOf } from './prepared-query';
 
 /**
  * TypeORM's messages through the app's logger. Query parameters are never logged: they carry
@@ -14,11 +15,11 @@ export class TypeOrmLogger implements OrmLogger {
 
   logQueryError(error: string | Error, query: string): void {
     const message = error instanceof Error ? error.message : error;
-    this.logger.warn({ query: query.slice(0, 500), error: message }, 'Query failed');
+    this.logger.warn({ query: sqlOf(query).slice(0, 500), error: message }, 'Query failed');
   }
 
   logQuerySlow(time: number, query: string): void {
-    this.logger.warn({ query: query.slice(0, 500), ms: time }, 'Slow query');
+    this.logger.warn({ query: sqlOf(query).slice(0, 500), ms: time }, 'Slow query');
   }
 
   logSchemaBuild(): void {

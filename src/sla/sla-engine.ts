@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Ticket, TicketWithSla } from '../tickets/ticket.types';
+import type { PolicyTargets, Ticket, TicketWithSla } from '../tickets/ticket.types';
 import { SYSTEM_ACTOR } from '../tickets/ticket.types';
 import type { TimelineEvent } from '../tickets/timeline';
 import type { TicketStatus } from '../tickets/ticket-rules';
@@ -30,6 +30,8 @@ export type SlaTrigger =
 
 export interface SlaOutcome {
   changes: Pick<Ticket, 'policyId' | 'slaDueAt' | 'slaNextCheckAt'>;
+  /** The targets of the policy that now applies (null when none does). */
+  targets: PolicyTargets | null;
   /** Timers to write with `save` once the ticket row exists. */
   timers: Timer[];
   events: TimelineEvent[];
@@ -119,6 +121,7 @@ export class SlaEngine {
         slaDueAt: nearestDueAt(latest),
         slaNextCheckAt: nextCheckAt(latest, canEscalate),
       },
+      targets: policy?.targets ?? null,
       timers: book.changed(),
       events: book.events,
     };

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PreparedQuery } from '../database/prepared-query';
 import { CALENDAR_24X7, type CalendarSpec } from './calendar/business-calendar';
 import type { PolicyConditions } from './policy-matcher';
 import type { Timer } from './sla-timers';
@@ -16,64 +18,82 @@ export interface EnginePolicy {
   maxLevel: number;
 }
 
+/** A timer's state columns, written from one array each (in `save`'s order) through `unnest`. */
+const TIMER_STATE_COLUMNS = `id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
+  at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations, next_escalation_at`;
+const TIMER_STATE_ARRAYS = `$1::uuid[], $2::text[], $3::boolean[], $4::int[], $5::smallint[], $6::uuid[],
+  $7::timestamptz[], $8::timestamptz[], $9::boolean[], $10::timestamptz[], $11::float8[], $12::timestamptz[],
+  $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[]`;
+
+const UPDATE_TIMERS = new PreparedQuery(
+  `UPDATE sla_timers s SET status = u.status, running = u.running, target_minutes = u.target_minutes,
+     at_risk_percent = u.at_risk_percent, calendar_id = u.calendar_id, due_at = u.due_at, at_risk_at = u.at_risk_at,
+     at_risk_notified = u.at_risk_notified, paused_at = u.paused_at, paused_minutes = u.paused_minutes,
+     breached_at = u.breached_at, achieved_at = u.achieved_at, stopped_at = u.stopped_at,
+     escalations = u.escalations, next_escalation_at = u.next_escalation_at
+   FROM unnest(${TIMER_STATE_ARRAYS}) AS u(${TIMER_STATE_COLUMNS})
+   WHERE s.id = u.id`,
+);
+const INSERT_TIMERS = new PreparedQuery(
+  `INSERT INTO sla_timers (${TIMER_STATE_COLUMNS}, kind, cycle, started_at, ticket_id)
+   SELECT *, $20::uuid
+   FROM unnest(${TIMER_STATE_ARRAYS}, $17::text[], $18::int[], $19::timestamptz[])
+     AS u(${TIMER_STATE_COLUMNS}, kind, cycle, started_at)`,
+);
+
+const POLICIES = new PreparedQuery(
+  `SELECT p.id, p.position, p.conditions, p.calendar_id AS "calendarId",
+     json_build_object('firstResponse', p.first_response_minutes, 'nextResponse', p.next_response_minutes,
+       'resolution', p.resolution_minutes) AS targets,
+     json_build_object('type', c.type, 'timezone', c.timezone, 'businessHours', c.business_hours,
+       'holidays', c.holidays) AS calendar,
+     p.at_risk_percent AS "atRiskPercent", p.max_level AS "maxLevel"
+   FROM sla_policies p JOIN calendars c ON c.id = p.calendar_id
+   ORDER BY p.position`,
+);
+
 @Injectable()
 export class SlaTimersRepository {
   async policies(manager: EntityManager): Promise<EnginePolicy[]> {
-    const rows = await manager.query(
-      `SELECT p.id, p.position, p.conditions, p.calendar_id AS "calendarId",
-         json_build_object('firstResponse', p.first_response_minutes, 'nextResponse', p.next_response_minutes,
-           'resolution', p.resolution_minutes) AS targets,
-         json_build_object('type', c.type, 'timezone', c.timezone, 'businessHours', c.business_hours,
-           'holidays', c.holidays) AS calendar,
-         p.at_risk_percent AS "atRiskPercent", p.max_level AS "maxLevel"
-       FROM sla_policies p JOIN calendars c ON c.id = p.calendar_id
-       ORDER BY p.position`,
-    );
+    const rows = await POLICIES.run<EnginePolicy[]>(manager, []);
     return rows.map((row: EnginePolicy) => ({ ...row, calendar: row.calendar ?? CALENDAR_24X7 }));
   }
 
-  /** Inserts new timers and writes back changed ones; returns them with their ids. */
+  /**
+   * Writes back changed timers, then inserts new ones (a stopped timer frees its kind's running
+   * slot for the one that replaces it), each in one statement; returns them with their ids.
+   */
   async save(manager: EntityManager, ticketId: string, timers: Timer[]): Promise<Timer[]> {
-    const saved: Timer[] = [];
-    for (const timer of timers) {
-      const values = [
-        timer.status,
-        timer.running,
-        timer.targetMinutes,
-        timer.atRiskPercent,
-        timer.calendarId,
-        timer.dueAt,
-        timer.atRiskAt,
-        timer.atRiskNotified,
-        timer.pausedAt,
-        timer.pausedMinutes,
-        timer.breachedAt,
-        timer.achievedAt,
-        timer.stoppedAt,
-        timer.escalations,
-        timer.nextEscalationAt,
-      ];
-      if (timer.id) {
-        await manager.query(
-          `UPDATE sla_timers SET status = $2, running = $3, target_minutes = $4, at_risk_percent = $5,
-             calendar_id = $6, due_at = $7, at_risk_at = $8, at_risk_notified = $9, paused_at = $10,
-             paused_minutes = $11, breached_at = $12, achieved_at = $13, stopped_at = $14, escalations = $15,
-             next_escalation_at = $16
-           WHERE id = $1`,
-          [timer.id, ...values],
-        );
-        saved.push(timer);
-      } else {
-        const [row] = await manager.query(
-          `INSERT INTO sla_timers (status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
-             at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations,
-             next_escalation_at, ticket_id, kind, cycle, started_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-           RETURNING id`,
-          [...values, ticketId, timer.kind, timer.cycle, timer.startedAt],
-        );
-        saved.push({ ...timer, id: row.id });
-      }
+    const saved = timers.map((timer) => (timer.id ? timer : { ...timer, id: randomUUID() }));
+    const changed = saved.filter((timer, index) => timers[index].id);
+    const fresh = saved.filter((timer, index) => !timers[index].id);
+    const columns = (list: Timer[]) => [
+      list.map((timer) => timer.id),
+      list.map((timer) => timer.status),
+      list.map((timer) => timer.running),
+      list.map((timer) => timer.targetMinutes),
+      list.map((timer) => timer.atRiskPercent),
+      list.map((timer) => timer.calendarId),
+      list.map((timer) => timer.dueAt),
+      list.map((timer) => timer.atRiskAt),
+      list.map((timer) => timer.atRiskNotified),
+      list.map((timer) => timer.pausedAt),
+      list.map((timer) => timer.pausedMinutes),
+      list.map((timer) => timer.breachedAt),
+      list.map((timer) => timer.achievedAt),
+      list.map((timer) => timer.stoppedAt),
+      list.map((timer) => timer.escalations),
+      list.map((timer) => timer.nextEscalationAt),
+    ];
+    if (changed.length > 0) await UPDATE_TIMERS.run(manager, columns(changed));
+    if (fresh.length > 0) {
+      await INSERT_TIMERS.run(manager, [
+        ...columns(fresh),
+        fresh.map((timer) => timer.kind),
+        fresh.map((timer) => timer.cycle),
+        fresh.map((timer) => timer.startedAt),
+        ticketId,
+      ]);
     }
     return saved;
   }

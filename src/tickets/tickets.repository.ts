@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FieldDefinition } from '../categories/category-fields';
+import { PreparedQuery } from '../database/prepared-query';
 import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
 import type { Timer } from '../sla/sla-timers';
 import type { PolicyTargets, Ticket, TicketWithSla } from './ticket.types';
@@ -28,6 +29,40 @@ const SLA_COLUMNS = `
    LEFT JOIN calendars c ON c.id = s.calendar_id) AS timers,
   (SELECT json_build_object('firstResponse', p.first_response_minutes, 'nextResponse', p.next_response_minutes,
       'resolution', p.resolution_minutes) FROM sla_policies p WHERE p.id = t.policy_id) AS targets`;
+
+const LOCK_TICKET = new PreparedQuery(
+  `SELECT id FROM tickets WHERE id = $1 AND ($2::text IS NULL OR requester_id = $2) FOR UPDATE`,
+);
+const TICKET_WITH_SLA = new PreparedQuery(
+  `SELECT ${TICKET_COLUMNS}, ${SLA_COLUMNS} FROM tickets t
+   WHERE t.id = $1 AND ($2::text IS NULL OR t.requester_id = $2)`,
+);
+
+// The search row's foreign key is checked at the end of the statement, when the ticket exists.
+const INSERT_TICKET = new PreparedQuery(
+  `WITH ticket AS (
+     INSERT INTO tickets (id, subject, description, category, subcategory, priority, status, channel, locale,
+       requester_id, requester_vip, assignee_id, group_id, tier, escalation_level, fields, tags, policy_id,
+       sla_due_at, sla_next_check_at, satisfaction, created_at, updated_at, first_responded_at, solved_at, closed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+       $22, $23, $24, $25)
+     RETURNING number),
+   search AS (INSERT INTO ticket_search (ticket_id, public_text) VALUES ($1, $26))
+   SELECT number FROM ticket`,
+);
+
+/** The group of a tier covering a category: the longest-standing when several do. */
+const groupForTierSql = (tier: string, category: string) =>
+  `SELECT id, tier, categories FROM groups WHERE tier = ${tier} AND ${category} = ANY(categories)
+   ORDER BY created_at, id LIMIT 1`;
+const GROUP_FOR_TIER = new PreparedQuery(groupForTierSql('$1', '$2'));
+const CATEGORY_RULES = new PreparedQuery(
+  `SELECT c.key, c.enabled, c.fields, c.require_one_of AS "requireOneOf",
+     COALESCE((SELECT json_agg(json_build_object('key', s.key, 'enabled', s.enabled))
+               FROM subcategories s WHERE s.category_key = c.key), '[]') AS subcategories,
+     (SELECT row_to_json(g) FROM (${groupForTierSql('1', 'c.key')}) g) AS "tier1Group"
+   FROM categories c WHERE c.key = $1`,
+);
 
 const TIMESTAMPS = [
   'startedAt',
@@ -67,6 +102,8 @@ export interface CategoryRules {
   fields: FieldDefinition[];
   requireOneOf: string[][];
   subcategories: { key: string; enabled: boolean }[];
+  /** Where a new ticket of the category is routed; null when no tier-1 group covers it. */
+  tier1Group: GroupRef | null;
 }
 
 export interface GroupRef {
@@ -87,18 +124,12 @@ export class TicketsRepository {
     options: { requesterId?: string; lock?: boolean } = {},
   ): Promise<TicketWithSla | undefined> {
     const db = manager ?? this.dataSource.manager;
+    const params = [id, options.requesterId ?? null];
     if (options.lock) {
-      const locked = await db.query(
-        `SELECT id FROM tickets WHERE id = $1 AND ($2::text IS NULL OR requester_id = $2) FOR UPDATE`,
-        [id, options.requesterId ?? null],
-      );
+      const locked = await LOCK_TICKET.run<unknown[]>(db, params);
       if (locked.length === 0) return undefined;
     }
-    const rows: Row[] = await db.query(
-      `SELECT ${TICKET_COLUMNS}, ${SLA_COLUMNS} FROM tickets t
-       WHERE t.id = $1 AND ($2::text IS NULL OR t.requester_id = $2)`,
-      [id, options.requesterId ?? null],
-    );
+    const rows = await TICKET_WITH_SLA.run<Row[]>(db, params);
     return rows[0] && toTicketWithSla(rows[0]);
   }
 
@@ -112,45 +143,40 @@ export class TicketsRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** Inserts the ticket and its search text in one statement; returns the ticket's number. */
   async insert(
     manager: EntityManager,
     ticket: Omit<Ticket, 'number' | 'version' | 'updatedAt'>,
+    searchText: string,
   ): Promise<number> {
-    const [row] = await manager.query(
-      `INSERT INTO tickets (id, subject, description, category, subcategory, priority, status, channel, locale,
-         requester_id, requester_vip, assignee_id, group_id, tier, escalation_level, fields, tags, policy_id,
-         sla_due_at, sla_next_check_at, satisfaction, created_at, updated_at, first_responded_at, solved_at, closed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-         $22, $23, $24, $25)
-       RETURNING number`,
-      [
-        ticket.id,
-        ticket.subject,
-        ticket.description,
-        ticket.category,
-        ticket.subcategory,
-        ticket.priority,
-        ticket.status,
-        ticket.channel,
-        ticket.locale,
-        ticket.requesterId,
-        ticket.requesterVip,
-        ticket.assigneeId,
-        ticket.groupId,
-        ticket.tier,
-        ticket.escalationLevel,
-        JSON.stringify(ticket.fields),
-        ticket.tags,
-        ticket.policyId,
-        ticket.slaDueAt,
-        ticket.slaNextCheckAt,
-        ticket.satisfaction && JSON.stringify(ticket.satisfaction),
-        ticket.createdAt,
-        ticket.firstRespondedAt,
-        ticket.solvedAt,
-        ticket.closedAt,
-      ],
-    );
+    const [row] = await INSERT_TICKET.run<{ number: number }[]>(manager, [
+      ticket.id,
+      ticket.subject,
+      ticket.description,
+      ticket.category,
+      ticket.subcategory,
+      ticket.priority,
+      ticket.status,
+      ticket.channel,
+      ticket.locale,
+      ticket.requesterId,
+      ticket.requesterVip,
+      ticket.assigneeId,
+      ticket.groupId,
+      ticket.tier,
+      ticket.escalationLevel,
+      JSON.stringify(ticket.fields),
+      ticket.tags,
+      ticket.policyId,
+      ticket.slaDueAt,
+      ticket.slaNextCheckAt,
+      ticket.satisfaction && JSON.stringify(ticket.satisfaction),
+      ticket.createdAt,
+      ticket.firstRespondedAt,
+      ticket.solvedAt,
+      ticket.closedAt,
+      searchText,
+    ]);
     return row.number;
   }
 
@@ -234,14 +260,9 @@ export class TicketsRepository {
     return count;
   }
 
+  /** The category's rules, and the tier-1 group a new ticket in it goes to. */
   async categoryRules(manager: EntityManager | undefined, key: string): Promise<CategoryRules | undefined> {
-    const [row] = await (manager ?? this.dataSource.manager).query(
-      `SELECT c.key, c.enabled, c.fields, c.require_one_of AS "requireOneOf",
-         COALESCE((SELECT json_agg(json_build_object('key', s.key, 'enabled', s.enabled))
-                   FROM subcategories s WHERE s.category_key = c.key), '[]') AS subcategories
-       FROM categories c WHERE c.key = $1`,
-      [key],
-    );
+    const [row] = await CATEGORY_RULES.run<CategoryRules[]>(manager ?? this.dataSource.manager, [key]);
     return row;
   }
 
@@ -251,10 +272,7 @@ export class TicketsRepository {
     category: string,
     tier: number,
   ): Promise<GroupRef | undefined> {
-    const [row] = await (manager ?? this.dataSource.manager).query(
-      `SELECT id, tier, categories FROM groups WHERE tier = $1 AND $2 = ANY(categories) ORDER BY created_at, id LIMIT 1`,
-      [tier, category],
-    );
+    const [row] = await GROUP_FOR_TIER.run<GroupRef[]>(manager ?? this.dataSource.manager, [tier, category]);
     return row;
   }
 

@@ -18,6 +18,7 @@ import type {
 } from './dto/ticket.requests';
 import type { EventResponse, MessageResponse, TicketResponse } from './dto/ticket.responses';
 import { SecretGuard } from '../redaction/secret-guard';
+import type { SecretKind } from '../redaction/secret-redactor';
 import { buildTicketList, type ListRow } from './ticket-list.query';
 import {
   type EventRow,
@@ -26,7 +27,7 @@ import {
   toMessageResponse,
   toTicketResponse,
 } from './ticket.mapper';
-import type { Actor, Ticket, TicketWithSla } from './ticket.types';
+import { SYSTEM_ACTOR, type Actor, type Ticket, type TicketWithSla } from './ticket.types';
 import {
   canTransition,
   defaultPriority,
@@ -94,9 +95,11 @@ export class TicketsService {
     if (errors.length > 0) throw AppError.validation(errors);
 
     const text = this.secrets.inspect({ subject: request.subject, description: request.description });
-    return this.idempotency.run(viewer.id, idempotencyKey, 'POST /v1/tickets', request, async (manager) => {
+    // The key's record keeps a hash of the request: of the redacted one, so no secret can be recovered from it.
+    const stored = { ...request, ...text.values };
+    return this.idempotency.run(viewer.id, idempotencyKey, 'POST /v1/tickets', stored, async (manager) => {
       const now = this.clock.now();
-      const tier1 = await this.tickets.groupForTier(manager, request.category, 1);
+      const tier1 = category!.tier1Group;
       const ticket: Ticket = {
         id: randomUUID(),
         number: 0,
@@ -132,12 +135,11 @@ export class TicketsService {
       const state: TicketWithSla = { ticket, timers: [], targets: null };
       const outcome = await this.sla.apply(manager, state, [{ type: 'created' }], now);
       Object.assign(ticket, outcome.changes);
-      ticket.number = await this.tickets.insert(manager, ticket);
-      await this.sla.save(manager, ticket.id, outcome);
-      await manager.query(`INSERT INTO ticket_search (ticket_id, public_text) VALUES ($1, $2)`, [
-        ticket.id,
-        [ticket.subject, ticket.description, ...Object.values(ticket.fields)].join('\n').toLowerCase(),
-      ]);
+      const searchText = [ticket.subject, ticket.description, ...Object.values(ticket.fields)]
+        .join('\n')
+        .toLowerCase();
+      ticket.number = await this.tickets.insert(manager, ticket, searchText);
+      const timers = await this.sla.save(manager, ticket.id, outcome);
       const events: TimelineEvent[] = [
         {
           type: 'ticket.created',
@@ -153,8 +155,9 @@ export class TicketsService {
       ];
       if (text.redacted) events.push(...(await this.secrets.warn(manager, ticket, text.kinds, now)));
       await this.timeline.record(manager, ticket.id, events, now);
-      const saved = await this.tickets.findWithSla(manager, ticket.id);
-      return { status: 201, body: toTicketResponse(saved!, now) };
+      // Nothing else writes a ticket that is not committed yet: the response is what was inserted.
+      const saved: TicketWithSla = { ticket, timers, targets: outcome.targets };
+      return { status: 201, body: toTicketResponse(saved, now) };
     });
   }
 
@@ -263,7 +266,8 @@ export class TicketsService {
     }
     const text = this.secrets.inspect({ body: request.body });
     const scope = `POST /v1/tickets/${ticketId}/messages`;
-    return this.idempotency.run(viewer.id, idempotencyKey, scope, request, async (manager) => {
+    const stored = { ...request, ...text.values };
+    return this.idempotency.run(viewer.id, idempotencyKey, scope, stored, async (manager) => {
       const now = this.clock.now();
       const state = await this.findVisible(manager, viewer, ticketId, true);
       const { ticket } = state;
@@ -331,12 +335,8 @@ export class TicketsService {
           triggers.push({ type: 'customerReplied' });
         }
       }
-      if (text.redacted) {
-        const exposure = await this.secrets.exposureChanges(manager, { ...ticket, ...changes }, text.kinds);
-        if (exposure.priority) triggers.push({ type: 'policyInputsChanged' });
-        Object.assign(changes, exposure);
-        events.push(...(await this.secrets.warn(manager, ticket, text.kinds, now)));
-      }
+      if (text.redacted)
+        await this.reportExposure(manager, ticket, text.kinds, changes, events, triggers, now);
       await this.commitChange(manager, state, changes, events, triggers, now);
       return { status: 201, body: toMessageResponse(message) };
     });
@@ -395,17 +395,24 @@ export class TicketsService {
         throw new AppError('invalid_transition', 'A ticket can be rated once it is solved or closed.');
       }
       if (ticket.satisfaction) throw new AppError('conflict', 'This ticket has already been rated.');
+      const text = this.secrets.inspect({ comment: request.comment ?? '' });
       const satisfaction = {
         rating: request.rating,
-        comment: request.comment ?? null,
+        comment: request.comment === undefined ? null : text.values.comment,
         createdAt: now.toISOString(),
       };
-      const event: TimelineEvent = {
-        type: 'ticket.satisfaction',
-        actor: actorOf(viewer),
-        data: { rating: request.rating, comment: satisfaction.comment },
-      };
-      return this.commitChange(manager, state, { satisfaction }, [event], [], now);
+      const changes: Partial<Ticket> = { satisfaction };
+      const events: TimelineEvent[] = [
+        {
+          type: 'ticket.satisfaction',
+          actor: actorOf(viewer),
+          data: { rating: request.rating, comment: satisfaction.comment },
+        },
+      ];
+      const triggers: SlaTrigger[] = [];
+      if (text.redacted)
+        await this.reportExposure(manager, ticket, text.kinds, changes, events, triggers, now);
+      return this.commitChange(manager, state, changes, events, triggers, now);
     });
     return { ticket: toTicketResponse(updated, this.clock.now()), etag: etagOf(updated.ticket.version) };
   }
@@ -421,6 +428,44 @@ export class TicketsService {
     const state = await this.tickets.findWithSla(manager, id, { requesterId, lock });
     if (!state) throw AppError.notFound('Ticket');
     return state;
+  }
+
+  /**
+   * A submission carried secrets (now redacted): tag the ticket, raise it to security for keys,
+   * record each of those changes, and warn the customer (SPEC §9).
+   */
+  private async reportExposure(
+    manager: EntityManager,
+    ticket: Ticket,
+    kinds: Partial<Record<SecretKind, number>>,
+    changes: Partial<Ticket>,
+    events: TimelineEvent[],
+    triggers: SlaTrigger[],
+    now: Date,
+  ): Promise<void> {
+    const current = { ...ticket, ...changes };
+    const exposure = await this.secrets.exposureChanges(manager, current, kinds);
+    const actor = SYSTEM_ACTOR;
+    if (exposure.tags) {
+      events.push({ type: 'ticket.tags_changed', actor, data: { from: current.tags, to: exposure.tags } });
+    }
+    if (exposure.priority) {
+      events.push({
+        type: 'ticket.priority_changed',
+        actor,
+        data: { from: current.priority, to: exposure.priority },
+      });
+      triggers.push({ type: 'policyInputsChanged' });
+    }
+    if (exposure.groupId) {
+      events.push({
+        type: 'ticket.group_changed',
+        actor,
+        data: { from: current.groupId, to: exposure.groupId, tier: exposure.tier },
+      });
+    }
+    Object.assign(changes, exposure);
+    events.push(...(await this.secrets.warn(manager, ticket, kinds, now)));
   }
 
   /** Records a status change (if any) with its dates, timeline entry and SLA trigger. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PreparedQuery } from '../database/prepared-query';
 import type { Actor } from './ticket.types';
 
 export const EVENT_TYPES = [
@@ -74,6 +75,15 @@ export type TimelineSubscriber = (
   at: Date,
 ) => Promise<void>;
 
+const RECORD_EVENTS = new PreparedQuery(
+  `INSERT INTO ticket_events (ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, created_at)
+   SELECT ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, $8::timestamptz
+   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::jsonb[], $7::text[])
+     WITH ORDINALITY AS e(ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, n)
+   ORDER BY n
+   ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
+);
+
 /** Appends timeline records in the caller's transaction; a repeated dedupe key is skipped. */
 @Injectable()
 export class Timeline {
@@ -97,24 +107,16 @@ export class Timeline {
     const fresh = new Set<string>();
     const rows = entries.flatMap(({ ticketId, events }) => events.map((event) => ({ ticketId, event })));
     if (rows.length === 0) return fresh;
-    const inserted: { dedupe_key: string | null }[] = await manager.query(
-      `INSERT INTO ticket_events (ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, created_at)
-       SELECT ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, $8::timestamptz
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::jsonb[], $7::text[])
-         WITH ORDINALITY AS e(ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, n)
-       ORDER BY n
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
-      [
-        rows.map((row) => row.ticketId),
-        rows.map((row) => row.event.type),
-        rows.map((row) => row.event.actor.id),
-        rows.map((row) => row.event.actor.role),
-        rows.map((row) => isCustomerVisible(row.event.type, row.event.data)),
-        rows.map((row) => JSON.stringify(row.event.data)),
-        rows.map((row) => row.event.dedupeKey ?? null),
-        at,
-      ],
-    );
+    const inserted = await RECORD_EVENTS.run<{ dedupe_key: string | null }[]>(manager, [
+      rows.map((row) => row.ticketId),
+      rows.map((row) => row.event.type),
+      rows.map((row) => row.event.actor.id),
+      rows.map((row) => row.event.actor.role),
+      rows.map((row) => isCustomerVisible(row.event.type, row.event.data)),
+      rows.map((row) => JSON.stringify(row.event.data)),
+      rows.map((row) => row.event.dedupeKey ?? null),
+      at,
+    ]);
     for (const row of inserted) if (row.dedupe_key) fresh.add(row.dedupe_key);
     // Records skipped as duplicates happened before: subscribers hear only the new ones.
     for (const { ticketId, events } of entries) {

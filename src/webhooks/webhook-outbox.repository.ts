@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PreparedQuery } from '../database/prepared-query';
 import type { WebhookEventType } from './webhook-events';
 
 /** An event as it is sent: its id is X-Event-Id, its body the exact bytes signed. */
@@ -43,6 +44,10 @@ export interface ClaimOptions {
   token: string;
 }
 
+const SUBSCRIBERS = new PreparedQuery(
+  `SELECT id, events FROM webhooks WHERE active AND events && $1::text[] ORDER BY id`,
+);
+
 /** TypeORM answers UPDATE with `[rows, affected]` on both drivers when the statement starts with UPDATE. */
 type UpdateResult<R> = [R[], number];
 
@@ -60,10 +65,7 @@ export class WebhookOutboxRepository {
     manager: EntityManager,
     types: WebhookEventType[],
   ): Promise<{ id: string; events: WebhookEventType[] }[]> {
-    return manager.query(
-      `SELECT id, events FROM webhooks WHERE active AND events && $1::text[] ORDER BY id`,
-      [types],
-    );
+    return SUBSCRIBERS.run(manager, [types]);
   }
 
   /** Writes the events and one pending delivery per (event, endpoint), in the caller's transaction. */
