@@ -1,4 +1,11 @@
-import { breachTimer, scheduleNextEscalation, type Timer } from '../sla/sla-timers';
+import { addBusinessMinutes } from '../sla/calendar/business-calendar';
+import {
+  breachTimer,
+  effectiveStatus,
+  elapsedMinutes,
+  scheduleNextEscalation,
+  type Timer,
+} from '../sla/sla-timers';
 import type { Ticket } from '../tickets/ticket.types';
 import { SYSTEM_ACTOR } from '../tickets/ticket.types';
 import { type Priority, raisePriority } from '../tickets/ticket-rules';
@@ -10,6 +17,36 @@ export function tierForLevel(level: number): number {
 }
 
 export type EscalationReason = 'breach' | 'repeat' | 'follow_up' | 'manual';
+
+/**
+ * The cap of a ticket whose policy is gone (deleted: `policy_id` NULL). Its timers keep running and
+ * breaching, so it keeps the seeded escalation rules (SPEC §6: up to level 3) rather than silently
+ * never escalating again.
+ */
+export const DEFAULT_MAX_LEVEL = 3;
+
+/** The one rule for a ticket's escalation cap: its policy's `maxLevel`, or DEFAULT_MAX_LEVEL without one. */
+export function maxLevelOf(
+  policies: readonly { id: string; maxLevel: number }[],
+  policyId: string | null,
+): number {
+  return policies.find((policy) => policy.id === policyId)?.maxLevel ?? DEFAULT_MAX_LEVEL;
+}
+
+/**
+ * De-duplication keys of the sweep's records. Each names one occurrence and is derived from the
+ * timer's saved state alone, so the same state planned twice (a re-run, a second process) yields
+ * the same key and the database's unique index refuses the second record, while a new occurrence
+ * (a level reached again after a de-escalation, an at-risk point after a retarget) gets a new key.
+ */
+export const dedupeKeys = {
+  /** One per at-risk point: a retarget that re-arms the mark always moves the point later. */
+  atRisk: (timer: Timer) => `at_risk:${timer.id}:${timer.atRiskAt.toISOString()}`,
+  /** One per timer: breached is final (the same key as a late answer's breach, see SlaEngine). */
+  breach: (timer: Timer) => `breach:${timer.id}`,
+  /** The timer's n-th escalation (its `escalations` count after it), whatever the ticket's level. */
+  escalation: (timer: Timer, step: number) => `escalate:${timer.id}:${step}`,
+};
 
 /** What a group lookup answers: the group of a tier covering a category. */
 export type GroupFinder = (category: string, tier: number) => { id: string; tier: number } | undefined;
@@ -60,7 +97,7 @@ export function escalateOnce(
  * Everything due on one ticket at `now` (the database's clock): at-risk marks, breaches at their
  * true time, and escalations — one at each breach and one more for each further full target that
  * passes unanswered, up to the policy's cap, catching up on everything missed during downtime.
- * Each record carries a de-duplication key (timer, cycle, level), so it can exist only once.
+ * Each record carries a de-duplication key (see dedupeKeys), so it can exist only once.
  */
 export function planSweep(
   ticket: Ticket,
@@ -83,7 +120,7 @@ export function planSweep(
     if (!step) return false;
     current = { ...current, ...step.changes };
     Object.assign(changes, step.changes);
-    events.push({ ...step.event, dedupeKey: `escalate:${timer.id}:${current.escalationLevel}` });
+    events.push({ ...step.event, dedupeKey: dedupeKeys.escalation(timer, timer.escalations + 1) });
     counts.escalations += 1;
     return true;
   };
@@ -93,22 +130,25 @@ export function planSweep(
   for (const original of byDue) {
     let timer = original;
     if (!timer.running || timer.pausedAt) continue;
-    const sla = (type: TimelineEvent['type'], key: string, extra: Record<string, unknown> = {}) =>
+    const sla = (type: TimelineEvent['type'], dedupeKey: string, extra: Record<string, unknown> = {}) =>
       events.push({
         type,
         actor: SYSTEM_ACTOR,
         data: { timer: timer.kind, dueAt: timer.dueAt.toISOString(), ...extra },
-        dedupeKey: `${key}:${timer.id}`,
+        dedupeKey,
       });
 
     if (timer.status === 'active' && !timer.atRiskNotified && timer.atRiskAt <= now && timer.dueAt > now) {
       timer = { ...timer, atRiskNotified: true };
-      sla('sla.at_risk', 'at_risk', { atRiskAt: timer.atRiskAt.toISOString() });
+      sla('sla.at_risk', dedupeKeys.atRisk(timer), { atRiskAt: timer.atRiskAt.toISOString() });
       counts.atRisk += 1;
     }
     if (timer.status === 'active' && timer.dueAt <= now) {
+      // A follow-up after the due time, before this sweep, restarted the repeat clock: it stays.
+      const restarted = timer.nextEscalationAt;
       timer = breachTimer(timer);
-      sla('sla.breached', 'breach', { breachedAt: timer.breachedAt!.toISOString() });
+      if (restarted && restarted > timer.nextEscalationAt!) timer = { ...timer, nextEscalationAt: restarted };
+      sla('sla.breached', dedupeKeys.breach(timer), { breachedAt: timer.breachedAt!.toISOString() });
       counts.breaches += 1;
       if (escalate(timer, 'breach', timer.dueAt)) timer = { ...timer, escalations: timer.escalations + 1 };
     }
@@ -123,4 +163,43 @@ export function planSweep(
     if (timer !== original) changed.set(timer.id!, timer);
   }
   return { changes, timers: [...changed.values()], events, counts };
+}
+
+/**
+ * After a de-escalation, a breached timer whose repeat point has passed (or was dropped at the cap)
+ * repeats one full target from now: the supervisor's lower level holds for a target instead of
+ * being undone by the next sweep. A repeat point still ahead stays where it is. Returns the timers
+ * that changed.
+ */
+export function rearmRepeatClocks(timers: readonly Timer[], now: Date): Timer[] {
+  return timers
+    .filter((timer) => timer.running && timer.status === 'breached')
+    .filter((timer) => !timer.nextEscalationAt || timer.nextEscalationAt <= now)
+    .map((timer) => scheduleNextEscalation(timer, now));
+}
+
+/**
+ * From when the requester may follow up on the awaited reply (SPEC §5, §12 "Escalation"): once its
+ * timer is breached, or from half of its target for a VIP; and after a follow-up on the same timer,
+ * only once the repeat clock that follow-up restarted has run a full target, so follow-ups cannot
+ * be stacked (also at the cap, where they are recorded without raising the level). A moment at or
+ * before `now` means allowed.
+ */
+export function followUpAllowedAt(
+  timer: Timer,
+  options: { vip: boolean; lastFollowUpAt: Date | null },
+  now: Date,
+): Date {
+  let allowedAt = timer.dueAt;
+  if (effectiveStatus(timer, now) === 'breached') {
+    allowedAt = timer.breachedAt ?? timer.dueAt;
+  } else if (options.vip) {
+    const remaining = timer.targetMinutes / 2 - elapsedMinutes(timer, now);
+    allowedAt = remaining > 0 ? addBusinessMinutes(timer.calendar, now, remaining) : now;
+  }
+  if (options.lastFollowUpAt) {
+    const repeat = scheduleNextEscalation(timer, options.lastFollowUpAt).nextEscalationAt!;
+    if (repeat > allowedAt) allowedAt = repeat;
+  }
+  return allowedAt;
 }

@@ -5,6 +5,8 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { IDEMPOTENCY_RETENTION_HOURS, IdempotencyService } from '../common/idempotency/idempotency.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { type BatchResult, EscalationService } from './escalation.service';
 import { EscalationMetrics } from './escalation.metrics';
@@ -20,15 +22,21 @@ export interface RunReport extends Omit<BatchResult, 'claimed'> {
 /** At most this many batches per run, so one run cannot hold the process forever; the next run goes on. */
 const MAX_BATCHES_PER_RUN = 100;
 
+/** Idempotency keys forgotten per run at most; a backlog is worked off over the next runs. */
+const IDEMPOTENCY_PURGE_LIMIT = 1000;
+
+/** The name of the sweep's interval in @nestjs/schedule's registry. */
+export const ESCALATION_INTERVAL = 'escalation-sweep';
+
 /**
- * Runs the escalation sweep every ESCALATION_INTERVAL_S in every process. A run never overlaps
- * itself (a tick during a run is skipped, so slow runs do not pile up); shutdown waits for the
- * batch in flight. Processes share the work through row locks, not coordination.
+ * Runs the escalation sweep every ESCALATION_INTERVAL_S in every process, on an interval registered
+ * with @nestjs/schedule. A run never overlaps itself (a tick during a run joins it, so slow runs do
+ * not pile up) and ends only when all its batch loops have ended; shutdown waits for it. Processes
+ * share the work through row locks, not coordination. Each run also forgets expired idempotency keys.
  */
 @Injectable()
 export class EscalationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EscalationScheduler.name);
-  private timer?: NodeJS.Timeout;
   private running?: Promise<RunReport>;
   private stopping = false;
   lastRun: RunReport | null = null;
@@ -44,6 +52,8 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly escalation: EscalationService,
     private readonly metrics: EscalationMetrics,
+    private readonly idempotency: IdempotencyService,
+    private readonly registry: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,13 +61,17 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     if (!this.enabled) return;
     // Catch up at start: everything missed while no process ran is processed now.
     setImmediate(() => void this.tick());
-    this.timer = setInterval(() => void this.tick(), this.config.ESCALATION_INTERVAL_S * 1000);
-    this.timer.unref();
+    const interval = setInterval(() => void this.tick(), this.config.ESCALATION_INTERVAL_S * 1000);
+    interval.unref();
+    this.registry.addInterval(ESCALATION_INTERVAL, interval);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
+    // @nestjs/schedule clears its intervals before shutdown; this covers being closed without it.
+    if (this.registry.doesExist('interval', ESCALATION_INTERVAL)) {
+      this.registry.deleteInterval(ESCALATION_INTERVAL);
+    }
     await this.running?.catch(() => undefined);
   }
 
@@ -99,18 +113,37 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
       error: null,
     };
     this.lastRun = report;
-    try {
-      // Several batch loops share a run on PostgreSQL (row locks keep them apart); the embedded
-      // database has one session, so one loop there.
-      const loops = this.config.DATABASE_URL ? this.config.ESCALATION_CONCURRENCY : 1;
-      await Promise.all(Array.from({ length: loops }, () => this.batches(report)));
-    } catch (error) {
-      report.error = error instanceof Error ? error.message : String(error);
-      this.logger.error({ err: error }, 'Escalation run failed');
-    } finally {
-      report.finishedAt = new Date().toISOString();
-      this.metrics.runDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    const errors: string[] = [];
+    // Several batch loops share a run on PostgreSQL (row locks keep them apart); the embedded
+    // database has one session, so one loop there. The run ends when every loop has ended, also
+    // when one fails, so no batch is still in flight after it (nor during the next run or shutdown).
+    const loops = this.config.DATABASE_URL ? this.config.ESCALATION_CONCURRENCY : 1;
+    const outcomes = await Promise.allSettled(Array.from({ length: loops }, () => this.batches(report)));
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        errors.push(messageOf(outcome.reason));
+        this.logger.error({ err: outcome.reason }, 'Escalation batch loop failed');
+      }
     }
+    if (!this.stopping) {
+      try {
+        const purged = await this.idempotency.purgeOlderThan(
+          IDEMPOTENCY_RETENTION_HOURS,
+          IDEMPOTENCY_PURGE_LIMIT,
+        );
+        if (purged > 0) this.logger.log({ purged }, 'Expired idempotency keys forgotten');
+      } catch (error) {
+        errors.push(messageOf(error));
+        this.logger.error({ err: error }, 'Idempotency key purge failed');
+      }
+    }
+    report.error = errors.length > 0 ? errors.join('; ') : null;
+    report.finishedAt = new Date().toISOString();
+    this.metrics.runDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return report;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -4,22 +4,31 @@ import { isStaff, type Viewer } from '../auth/roles';
 import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { addBusinessMinutes } from '../sla/calendar/business-calendar';
 import { SlaEngine } from '../sla/sla-engine';
-import {
-  effectiveStatus,
-  elapsedMinutes,
-  nearestDueAt,
-  nextCheckAt,
-  scheduleNextEscalation,
-} from '../sla/sla-timers';
+import { nearestDueAt, nextCheckAt, scheduleNextEscalation, type Timer } from '../sla/sla-timers';
 import { SlaTimersRepository } from '../sla/sla-timers.repository';
 import { toTicketResponse } from '../tickets/ticket.mapper';
 import { SYSTEM_ACTOR, type Ticket, type TicketWithSla } from '../tickets/ticket.types';
 import { Timeline, type TimelineEvent } from '../tickets/timeline';
 import { type SweepRow, TicketsRepository } from '../tickets/tickets.repository';
 import { etagOf, TicketsService, type TicketResult } from '../tickets/tickets.service';
-import { escalateOnce, type GroupFinder, planSweep, tierForLevel } from './escalation-rules';
+import {
+  escalateOnce,
+  followUpAllowedAt,
+  type GroupFinder,
+  maxLevelOf,
+  planSweep,
+  rearmRepeatClocks,
+  type SweepPlan,
+  tierForLevel,
+} from './escalation-rules';
+
+/**
+ * A ticket whose sweep plan the database has partly seen already is left alone for this long (its
+ * records and state disagree, which the row locks should make impossible): it is logged, and it
+ * cannot take the head of every batch meanwhile.
+ */
+const REFUSED_PLAN_RETRY_MS = 60 * 60_000;
 
 export interface BatchResult {
   claimed: number;
@@ -55,7 +64,7 @@ export class EscalationService {
       // Everything a sweep writes is derived again by the next sweep if a crash loses it, so its
       // commit need not wait for the WAL flush.
       await manager.query(`SET LOCAL synchronous_commit = off`);
-      const [{ now }]: { now: Date }[] = await manager.query(`SELECT now() AS now`);
+      const now = await databaseNow(manager);
       const due: { id: string }[] = await manager.query(
         `SELECT id FROM tickets WHERE sla_next_check_at <= now()
          ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -73,38 +82,46 @@ export class EscalationService {
           this.sla.policies(manager),
           this.groupFinder(manager),
         ]);
-        const maxLevels = new Map(policies.map((policy) => [policy.id, policy.maxLevel]));
         const states = await this.tickets.findManyWithSla(
           due.map((row) => row.id),
           manager,
         );
         const plans = states.map((state) => {
-          const maxLevel = maxLevels.get(state.ticket.policyId ?? '') ?? 0;
+          const maxLevel = maxLevelOf(policies, state.ticket.policyId);
           return { state, maxLevel, plan: planSweep(state.ticket, state.timers, maxLevel, findGroup, now) };
+        });
+        // All or nothing per ticket: a plan one of whose records exists already is not applied at all
+        // (the claimed rows are locked, so nothing can write these keys between this check and the insert).
+        const taken = await this.takenKeys(
+          manager,
+          plans.flatMap(({ plan }) => keysOf(plan)),
+        );
+        const applied = plans.filter(({ state, plan }) => {
+          const repeated = keysOf(plan).find((key) => taken.has(key));
+          if (repeated) {
+            this.logger.error({ ticketId: state.ticket.id, key: repeated }, 'Escalation already recorded');
+          }
+          return !repeated;
         });
         // The whole batch is written in three statements: timeline (de-duplicated), timers, tickets.
         const fresh = await this.timeline.recordMany(
           manager,
-          plans.map(({ state, plan }) => ({ ticketId: state.ticket.id, events: plan.events })),
+          applied.map(({ state, plan }) => ({ ticketId: state.ticket.id, events: plan.events })),
           now,
         );
+        const refusedNow = applied.flatMap(({ plan }) => keysOf(plan)).find((key) => !fresh.has(key));
+        // Cannot happen under the row locks; if it does, the unique index spoke: write nothing of the batch.
+        if (refusedNow) throw new Error(`Sweep record ${refusedNow} was refused as a duplicate`);
+        const appliedPlans = new Set(applied.map((entry) => entry.plan));
         const rows: SweepRow[] = plans.map(({ state, maxLevel, plan }) => {
-          const repeated = plan.events.find((event) => event.dedupeKey && !fresh.has(event.dedupeKey));
-          if (repeated) {
-            // Applied before (the database refused the records again): move the timers on, change nothing else.
-            this.logger.error(
-              { ticketId: state.ticket.id, key: repeated.dedupeKey },
-              'Escalation already recorded',
-            );
-          } else {
+          const apply = appliedPlans.has(plan);
+          if (apply) {
             result.atRisk += plan.counts.atRisk;
             result.breaches += plan.counts.breaches;
             result.escalations += plan.counts.escalations;
           }
-          const ticket = { ...state.ticket, ...(repeated ? {} : plan.changes) };
-          const timers = state.timers.map(
-            (timer) => plan.timers.find((next) => next.id === timer.id) ?? timer,
-          );
+          const ticket = { ...state.ticket, ...(apply ? plan.changes : {}) };
+          const timers = apply ? mergeTimers(state.timers, plan.timers) : state.timers;
           return {
             id: ticket.id,
             version: ticket.version,
@@ -113,13 +130,15 @@ export class EscalationService {
             groupId: ticket.groupId,
             tier: ticket.tier,
             slaDueAt: nearestDueAt(timers),
-            slaNextCheckAt: nextCheckAt(timers, ticket.escalationLevel < maxLevel),
-            changed: !repeated && plan.events.length > 0,
+            slaNextCheckAt: apply
+              ? nextCheckAt(timers, ticket.escalationLevel < maxLevel)
+              : new Date(now.getTime() + REFUSED_PLAN_RETRY_MS),
+            changed: apply && plan.events.length > 0,
           };
         });
         await this.timers.saveSweep(
           manager,
-          plans.flatMap(({ plan }) => plan.timers),
+          applied.flatMap(({ plan }) => plan.timers),
         );
         const written = await this.tickets.updateSweep(manager, rows, now);
         if (written !== rows.length) throw new Error('A claimed ticket changed during the sweep');
@@ -162,14 +181,17 @@ export class EscalationService {
           groupId: changes.groupId ?? ticket.groupId,
         },
       };
-      return { changes, events: [event], now };
+      // Below the cap again: a repeat clock that had run out (or stopped at the cap) starts over.
+      return { changes, events: [event], now, timers: rearmRepeatClocks(state.timers, now) };
     });
   }
 
   /**
-   * The requester's "no reply yet?": allowed once the running reply target has passed its due
-   * time, or half of it has elapsed for a VIP (vip ≥ 3). Raises one level at once and restarts
-   * that timer's repeat clock; at the cap it is recorded and the level stays. 409 with allowedAt otherwise.
+   * The requester's "no reply yet?": allowed once the running reply target is breached, or from half
+   * of it for a VIP (vip ≥ 3), and after a follow-up on that timer only once the repeat clock it
+   * restarted has run a full target (see followUpAllowedAt), all by the database's clock. Raises one
+   * level at once and restarts the timer's repeat clock; at the cap it is recorded and the level
+   * stays. 409 with allowedAt otherwise.
    */
   async followUp(viewer: Viewer, id: string): Promise<TicketResult> {
     if (isStaff(viewer)) throw new AppError('forbidden', 'Only the requester may follow up.');
@@ -185,13 +207,9 @@ export class EscalationService {
           });
         }
         const vip = Math.max(viewer.vip, state.ticket.requesterVip) >= 3;
-        const remaining = vip ? timer.targetMinutes / 2 - elapsedMinutes(timer, now) : 0;
-        const allowedAt = vip
-          ? remaining > 0
-            ? addBusinessMinutes(timer.calendar, now, remaining)
-            : now
-          : timer.dueAt;
-        if (effectiveStatus(timer, now) !== 'breached' && allowedAt > now) {
+        const lastFollowUpAt = await this.lastFollowUpAt(manager, state.ticket.id, timer);
+        const allowedAt = followUpAllowedAt(timer, { vip, lastFollowUpAt }, now);
+        if (allowedAt > now) {
           throw new AppError('conflict', `A follow-up is possible from ${allowedAt.toISOString()}.`, {
             allowedAt: allowedAt.toISOString(),
           });
@@ -202,12 +220,11 @@ export class EscalationService {
         const level = step?.changes.escalationLevel ?? state.ticket.escalationLevel;
         const actor = { id: viewer.id, role: viewer.role };
         const events: TimelineEvent[] = [
-          { type: 'ticket.follow_up', actor, data: { level, timer: timer.kind } },
+          { type: 'ticket.follow_up', actor, data: { level, timer: timer.kind, timerId: timer.id } },
         ];
         if (step) events.push({ ...step.event, actor });
-        // The repeat clock starts again from the follow-up.
-        const restarted = timer.status === 'breached' ? scheduleNextEscalation(timer, now) : timer;
-        return { changes: step?.changes ?? {}, events, now, timers: restarted === timer ? [] : [restarted] };
+        // The repeat clock starts again from the follow-up (a sweep that records the breach later keeps it).
+        return { changes: step?.changes ?? {}, events, now, timers: [scheduleNextEscalation(timer, now)] };
       },
       viewer.id,
     );
@@ -239,12 +256,13 @@ export class EscalationService {
     requesterId?: string,
   ): Promise<TicketResult> {
     const updated = await this.dataSource.transaction(async (manager) => {
-      const now = this.clock.now();
+      // Due times are compared with the database's clock, as the sweep does: a process whose clock
+      // is ahead cannot let a follow-up through early.
+      const now = await databaseNow(manager);
       const state = await this.tickets.findWithSla(manager, id, { requesterId, lock: true });
       if (!state) throw AppError.notFound('Ticket');
       if (state.ticket.status === 'closed') throw new AppError('invalid_transition', 'The ticket is closed.');
-      const policies = await this.sla.policies(manager);
-      const maxLevel = policies.find((policy) => policy.id === state.ticket.policyId)?.maxLevel ?? 3;
+      const maxLevel = maxLevelOf(await this.sla.policies(manager), state.ticket.policyId);
       const decision = await decide(manager, state, maxLevel, now);
       await this.applyPlan(
         manager,
@@ -262,9 +280,9 @@ export class EscalationService {
   }
 
   /**
-   * Writes the timeline first: a record whose de-duplication key exists already was applied by an
-   * earlier run, so its change is not applied twice. Then timers and the ticket (its next SLA
-   * moment recomputed) under the version guard.
+   * Writes the timeline, then timers and the ticket (its next SLA moment recomputed) under the
+   * version guard. A keyed record the database refuses means this change was applied before: then
+   * nothing of it is written.
    */
   private async applyPlan(
     manager: EntityManager,
@@ -281,18 +299,22 @@ export class EscalationService {
       return;
     }
     const fresh = await this.timeline.record(manager, state.ticket.id, events, now);
-    const repeated = events.filter((event) => event.dedupeKey && !fresh.has(event.dedupeKey));
-    if (repeated.length > 0) {
-      // Applied before (the database refused the records again): move the timers on, change nothing else.
+    const repeated = events.find((event) => event.dedupeKey && !fresh.has(event.dedupeKey));
+    if (repeated) {
       this.logger.error(
-        { ticketId: state.ticket.id, key: repeated[0].dedupeKey },
+        { ticketId: state.ticket.id, key: repeated.dedupeKey },
         'Escalation already recorded',
       );
-      changes = {};
+      throw new AppError('precondition_failed', 'The ticket changed meanwhile; retry.');
     }
     await this.timers.save(manager, state.ticket.id, timers);
-    const merged = state.timers.map((timer) => timers.find((changed) => changed.id === timer.id) ?? timer);
-    await this.refreshNextCheck(manager, { ...state, timers: merged }, changes, maxLevel, now);
+    await this.refreshNextCheck(
+      manager,
+      { ...state, timers: mergeTimers(state.timers, timers) },
+      changes,
+      maxLevel,
+      now,
+    );
   }
 
   private async refreshNextCheck(
@@ -340,6 +362,26 @@ export class EscalationService {
     return rows.length;
   }
 
+  /** The de-duplication keys among `keys` that the timeline holds already. */
+  private async takenKeys(manager: EntityManager, keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { key: string }[] = await manager.query(
+      `SELECT dedupe_key AS key FROM ticket_events WHERE dedupe_key = ANY($1::text[])`,
+      [keys],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
+  /** When the requester last followed up on this timer (its cycle), if ever. */
+  private async lastFollowUpAt(manager: EntityManager, ticketId: string, timer: Timer): Promise<Date | null> {
+    const [row]: { at: Date | string | null }[] = await manager.query(
+      `SELECT max(created_at) AS at FROM ticket_events
+       WHERE ticket_id = $1 AND type = 'ticket.follow_up' AND data->>'timerId' = $2`,
+      [ticketId, timer.id],
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
+
   private async groupFinder(manager: EntityManager): Promise<GroupFinder> {
     const groups: { id: string; tier: number; categories: string[] }[] = await manager.query(
       `SELECT id, tier, categories FROM groups ORDER BY created_at, id`,
@@ -347,4 +389,19 @@ export class EscalationService {
     return (category, tier) =>
       groups.find((group) => group.tier === tier && group.categories.includes(category));
   }
+}
+
+/** The database's clock: `now()`, the start of the current transaction. */
+async function databaseNow(manager: EntityManager): Promise<Date> {
+  const [{ now }]: { now: Date | string }[] = await manager.query(`SELECT now() AS now`);
+  return new Date(now);
+}
+
+function keysOf(plan: SweepPlan): string[] {
+  return plan.events.flatMap((event) => (event.dedupeKey ? [event.dedupeKey] : []));
+}
+
+/** The ticket's timers with the changed ones in their place. */
+function mergeTimers(timers: readonly Timer[], changed: readonly Timer[]): Timer[] {
+  return timers.map((timer) => changed.find((next) => next.id === timer.id) ?? timer);
 }

@@ -4,6 +4,7 @@ import type { PolicyTargets, Ticket, TicketWithSla } from '../tickets/ticket.typ
 import { SYSTEM_ACTOR } from '../tickets/ticket.types';
 import type { TimelineEvent } from '../tickets/timeline';
 import type { TicketStatus } from '../tickets/ticket-rules';
+import { maxLevelOf } from '../escalation/escalation-rules';
 import { type PolicyFacts, selectPolicy } from './policy-matcher';
 import {
   achieveTimer,
@@ -114,7 +115,7 @@ export class SlaEngine {
     }
 
     const latest = book.latest();
-    const canEscalate = ticket.escalationLevel < (policy?.maxLevel ?? 0);
+    const canEscalate = ticket.escalationLevel < maxLevelOf(all, policy?.id ?? null);
     return {
       changes: {
         policyId: policy?.id ?? null,

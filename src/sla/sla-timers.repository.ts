@@ -41,22 +41,26 @@ const INSERT_TIMERS = new PreparedQuery(
      AS u(${TIMER_STATE_COLUMNS}, kind, cycle, started_at)`,
 );
 
-const POLICIES = new PreparedQuery(
-  `SELECT p.id, p.position, p.conditions, p.calendar_id AS "calendarId",
+/** Every policy with its calendar, in order of position. */
+export const POLICIES_SQL = `SELECT p.id, p.position, p.conditions, p.calendar_id AS "calendarId",
      json_build_object('firstResponse', p.first_response_minutes, 'nextResponse', p.next_response_minutes,
        'resolution', p.resolution_minutes) AS targets,
      json_build_object('type', c.type, 'timezone', c.timezone, 'businessHours', c.business_hours,
        'holidays', c.holidays) AS calendar,
      p.at_risk_percent AS "atRiskPercent", p.max_level AS "maxLevel"
    FROM sla_policies p JOIN calendars c ON c.id = p.calendar_id
-   ORDER BY p.position`,
-);
+   ORDER BY p.position`;
+const POLICIES = new PreparedQuery(POLICIES_SQL);
+
+/** Policies as POLICIES_SQL reads them, ready for the engine. */
+export function toEnginePolicies(rows: EnginePolicy[]): EnginePolicy[] {
+  return rows.map((row) => ({ ...row, calendar: row.calendar ?? CALENDAR_24X7 }));
+}
 
 @Injectable()
 export class SlaTimersRepository {
   async policies(manager: EntityManager): Promise<EnginePolicy[]> {
-    const rows = await POLICIES.run<EnginePolicy[]>(manager, []);
-    return rows.map((row: EnginePolicy) => ({ ...row, calendar: row.calendar ?? CALENDAR_24X7 }));
+    return toEnginePolicies(await POLICIES.run<EnginePolicy[]>(manager, []));
   }
 
   /**

@@ -4,6 +4,7 @@ import type { FieldDefinition } from '../categories/category-fields';
 import { PreparedQuery } from '../database/prepared-query';
 import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
 import type { Timer } from '../sla/sla-timers';
+import { type EnginePolicy, POLICIES_SQL, toEnginePolicies } from '../sla/sla-timers.repository';
 import type { PolicyTargets, Ticket, TicketWithSla } from './ticket.types';
 
 const TICKET_COLUMNS = `
@@ -56,12 +57,16 @@ const groupForTierSql = (tier: string, category: string) =>
   `SELECT id, tier, categories FROM groups WHERE tier = ${tier} AND ${category} = ANY(categories)
    ORDER BY created_at, id LIMIT 1`;
 const GROUP_FOR_TIER = new PreparedQuery(groupForTierSql('$1', '$2'));
-const CATEGORY_RULES = new PreparedQuery(
-  `SELECT c.key, c.enabled, c.fields, c.require_one_of AS "requireOneOf",
+const CATEGORY_RULES_SQL = `SELECT c.key, c.enabled, c.fields, c.require_one_of AS "requireOneOf",
      COALESCE((SELECT json_agg(json_build_object('key', s.key, 'enabled', s.enabled))
-               FROM subcategories s WHERE s.category_key = c.key), '[]') AS subcategories,
-     (SELECT row_to_json(g) FROM (${groupForTierSql('1', 'c.key')}) g) AS "tier1Group"
-   FROM categories c WHERE c.key = $1`,
+               FROM subcategories s WHERE s.category_key = c.key), '[]') AS subcategories
+   FROM categories c WHERE c.key = $1`;
+const CATEGORY_RULES = new PreparedQuery(CATEGORY_RULES_SQL);
+/** Everything a new ticket is checked and routed against, read in one round trip. */
+const CREATION_CONTEXT = new PreparedQuery(
+  `SELECT (SELECT row_to_json(r) FROM (${CATEGORY_RULES_SQL}) r) AS category,
+     (SELECT row_to_json(g) FROM (${groupForTierSql('1', '$1')}) g) AS "tier1Group",
+     (SELECT json_agg(p ORDER BY p.position) FROM (${POLICIES_SQL}) p) AS policies`,
 );
 
 const TIMESTAMPS = [
@@ -102,8 +107,14 @@ export interface CategoryRules {
   fields: FieldDefinition[];
   requireOneOf: string[][];
   subcategories: { key: string; enabled: boolean }[];
-  /** Where a new ticket of the category is routed; null when no tier-1 group covers it. */
+}
+
+/** What a new ticket is checked against and routed by. */
+export interface CreationContext {
+  category: CategoryRules | null;
+  /** Where a new ticket of the category goes; null when no tier-1 group covers it. */
   tier1Group: GroupRef | null;
+  policies: EnginePolicy[];
 }
 
 export interface GroupRef {
@@ -260,10 +271,15 @@ export class TicketsRepository {
     return count;
   }
 
-  /** The category's rules, and the tier-1 group a new ticket in it goes to. */
   async categoryRules(manager: EntityManager | undefined, key: string): Promise<CategoryRules | undefined> {
     const [row] = await CATEGORY_RULES.run<CategoryRules[]>(manager ?? this.dataSource.manager, [key]);
     return row;
+  }
+
+  /** The category's rules, its tier-1 group and the SLA policies, for a ticket about to be created. */
+  async creationContext(category: string): Promise<CreationContext> {
+    const [row] = await CREATION_CONTEXT.run<CreationContext[]>(this.dataSource.manager, [category]);
+    return { ...row, policies: toEnginePolicies(row.policies ?? []) };
   }
 
   /** The group of that tier covering the category (the longest-standing when several do). */

@@ -79,7 +79,8 @@ export class TicketsService {
     if (!staff && request.priority === 'urgent') {
       errors.push({ field: 'priority', message: 'customers cannot choose urgent' });
     }
-    const category = await this.tickets.categoryRules(undefined, request.category);
+    const context = await this.tickets.creationContext(request.category);
+    const { category } = context;
     if (!category || !category.enabled) {
       errors.push({ field: 'category', message: 'is not an available category' });
     } else if (!category.subcategories.some((sub) => sub.key === request.subcategory && sub.enabled)) {
@@ -99,7 +100,7 @@ export class TicketsService {
     const stored = { ...request, ...text.values };
     return this.idempotency.run(viewer.id, idempotencyKey, 'POST /v1/tickets', stored, async (manager) => {
       const now = this.clock.now();
-      const tier1 = category!.tier1Group;
+      const tier1 = context.tier1Group;
       const ticket: Ticket = {
         id: randomUUID(),
         number: 0,
@@ -133,7 +134,7 @@ export class TicketsService {
       if (text.redacted)
         Object.assign(ticket, await this.secrets.exposureChanges(manager, ticket, text.kinds));
       const state: TicketWithSla = { ticket, timers: [], targets: null };
-      const outcome = await this.sla.apply(manager, state, [{ type: 'created' }], now);
+      const outcome = await this.sla.apply(manager, state, [{ type: 'created' }], now, context.policies);
       Object.assign(ticket, outcome.changes);
       const searchText = [ticket.subject, ticket.description, ...Object.values(ticket.fields)]
         .join('\n')

@@ -1,5 +1,7 @@
+import { DataSource } from 'typeorm';
 import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
 import { EscalationService } from '../../src/escalation/escalation.service';
+import { ageTickets } from '../support/escalation-time';
 import { openTicket, ticketBody } from '../support/given';
 import { type Session, TestApp, TestClock } from '../support/test-app';
 
@@ -30,6 +32,7 @@ describe('SLA timers, escalation and reports', () => {
       type: string;
       data: Record<string, unknown>;
       actor: { id: string; role: string };
+      createdAt: string;
     }[];
   }
 
@@ -216,6 +219,65 @@ describe('SLA timers, escalation and reports', () => {
       expect(timeline.filter((event) => event.type === 'sla.breached')).toHaveLength(2); // first reply, resolution
     });
 
+    it('escalates a ticket whose policy was deleted by the seeded cap (level 3), not never', async () => {
+      const calendars = (await admin.get('/v1/calendars').expect(200)).body.data;
+      const policy = (
+        await admin
+          .post('/v1/sla-policies', {
+            name: `Phone VIP7 ${Date.now()}`,
+            position: 1,
+            conditions: { channels: ['phone'], minVip: 7 },
+            targets: { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 600 },
+            calendarId: calendars.find((calendar: { name: string }) => calendar.name === '24x7').id,
+            escalation: { atRiskPercent: 80, maxLevel: 3 },
+          })
+          .expect(201)
+      ).body;
+      const customer = await t.as('customer', { vip: 7 });
+      ago(2 * HOUR + MINUTE); // first reply 60 min: breached at 1 h, repeat at 2 h
+      const ticket = (await customer.post('/v1/tickets', ticketBody({ channel: 'phone' })).expect(201)).body;
+      clock.set(new Date());
+      expect(ticket.sla.policyId).toBe(policy.id);
+      await admin.delete(`/v1/sla-policies/${policy.id}`).expect(204); // its tickets keep their timers
+      await sweep();
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after).toMatchObject({ escalationLevel: 2, tier: 3 });
+      expect(after.sla.policyId).toBeNull();
+      expect(after.sla.firstResponse.status).toBe('breached');
+    });
+
+    it('writes nothing of a ticket’s sweep when one of its records exists already', async () => {
+      const customer = await t.as('customer');
+      ago(25 * HOUR); // due: breach and level 1
+      const ticket = await openTicket(customer);
+      clock.set(new Date());
+      const db = t.app.get(DataSource);
+      const [timer] = await db.query(
+        `SELECT id FROM sla_timers WHERE ticket_id = $1 AND kind = 'firstResponse'`,
+        [ticket.id],
+      );
+      // A record the state does not account for: the first escalation of that timer.
+      await db.query(
+        `INSERT INTO ticket_events (ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key)
+         VALUES ($1, 'ticket.escalated', 'system', 'system', true, '{}', $2)`,
+        [ticket.id, `escalate:${timer.id}:1`],
+      );
+      await sweep();
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after).toMatchObject({ escalationLevel: 0, priority: 'normal', updatedAt: ticket.updatedAt });
+      const types = (await events(ticket.id)).map((event) => event.type);
+      expect(types.filter((type) => type === 'sla.breached' || type === 'ticket.escalated')).toEqual([
+        'ticket.escalated', // only the planted one: no breach written beside it
+      ]);
+      expect(t.logs.join('')).toContain('Escalation already recorded');
+      // Set aside for an hour, so it cannot take the head of every batch meanwhile.
+      const [row] = await db.query(
+        `SELECT sla_next_check_at > now() + interval '50 minutes' AS later FROM tickets WHERE id = $1`,
+        [ticket.id],
+      );
+      expect(row.later).toBe(true);
+    });
+
     it('leaves a ticket answered in time alone', async () => {
       const customer = await t.as('customer');
       ago(25 * HOUR);
@@ -273,30 +335,85 @@ describe('SLA timers, escalation and reports', () => {
   });
 
   describe('follow-ups and manual escalation', () => {
+    // Follow-ups compare due times with the database's clock: a ticket is made overdue by opening
+    // it in the past, never by setting the app's clock ahead.
     it('refuses an early follow-up with the time it becomes allowed, then escalates once breached', async () => {
       const customer = await t.as('customer');
       const ticket = await openTicket(customer);
       const early = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(409);
       expect(early.body.allowedAt).toBe(ticket.sla.firstResponse.dueAt);
       await agent.post(`/v1/tickets/${ticket.id}/follow-up`).expect(403);
-      clock.set(new Date(due(ticket, 'firstResponse') + MINUTE));
-      const res = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(200);
+      ago(24 * HOUR + MINUTE); // Normal: first reply due 24 h after opening, a minute ago
+      const overdue = await openTicket(customer);
+      clock.set(new Date());
+      const res = await customer.post(`/v1/tickets/${overdue.id}/follow-up`).expect(200);
       expect(res.body.escalationLevel).toBe(1);
-      const types = (await events(ticket.id, customer)).map((event) => event.type);
+      const types = (await events(overdue.id, customer)).map((event) => event.type);
       expect(types).toEqual(expect.arrayContaining(['ticket.follow_up', 'ticket.escalated']));
       const other = await t.as('customer');
-      await other.post(`/v1/tickets/${ticket.id}/follow-up`).expect(404);
+      await other.post(`/v1/tickets/${overdue.id}/follow-up`).expect(404);
+    });
+
+    it('does not let a process whose clock runs ahead allow a follow-up early', async () => {
+      const customer = await t.as('customer');
+      const ticket = await openTicket(customer);
+      clock.set(new Date(due(ticket, 'firstResponse') + HOUR)); // this process thinks it is overdue
+      const res = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(409);
+      expect(res.body.allowedAt).toBe(ticket.sla.firstResponse.dueAt);
     });
 
     it('lets a VIP follow up from half the reply target', async () => {
       const customer = await t.as('customer', { vip: 3 });
-      ago(20 * MINUTE); // VIP first reply: 60 min
-      const ticket = await openTicket(customer);
-      const early = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(409);
-      expect(Date.parse(early.body.allowedAt)).toBe(Date.parse(ticket.createdAt) + 30 * MINUTE);
-      clock.advanceMinutes(31);
-      const res = await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(200);
+      ago(20 * MINUTE); // VIP first reply: 60 min; half of it 30 min after opening
+      const young = await openTicket(customer);
+      ago(31 * MINUTE);
+      const older = await openTicket(customer);
+      clock.set(new Date());
+      const early = await customer.post(`/v1/tickets/${young.id}/follow-up`).expect(409);
+      expect(Date.parse(early.body.allowedAt)).toBe(Date.parse(young.createdAt) + 30 * MINUTE);
+      const res = await customer.post(`/v1/tickets/${older.id}/follow-up`).expect(200);
       expect(res.body.escalationLevel).toBe(1);
+    });
+
+    it('refuses a second follow-up in a row until the repeat clock the first restarted has run', async () => {
+      const customer = await t.as('customer');
+      ago(25 * HOUR); // Normal: first reply breached an hour ago, not swept yet
+      const ticket = await openTicket(customer);
+      clock.set(new Date());
+      const url = `/v1/tickets/${ticket.id}/follow-up`;
+      expect((await customer.post(url).expect(200)).body.escalationLevel).toBe(1);
+      const followUp = (await events(ticket.id)).find((event) => event.type === 'ticket.follow_up')!;
+      // The first follow-up restarted the repeat clock: the next is allowed one full target (24 h) later.
+      const allowedAt = new Date(Date.parse(followUp.createdAt) + 24 * HOUR).toISOString();
+      const second = await customer.post(url).expect(409);
+      expect(second.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(second.body).toMatchObject({ status: 409, allowedAt });
+      // The sweep records the breach (one more level); the follow-up clock stays where it was.
+      await sweep();
+      const third = await customer.post(url).expect(409);
+      expect(third.body.allowedAt).toBe(allowedAt);
+      const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(after.escalationLevel).toBe(2); // follow-up + breach, nothing from the refused ones
+      const timeline = await events(ticket.id);
+      expect(timeline.filter((event) => event.type === 'ticket.follow_up')).toHaveLength(1);
+      expect(timeline.filter((event) => event.type === 'ticket.escalated')).toHaveLength(2);
+    });
+
+    it('records a follow-up at the cap without raising the level, and rates it by the same clock', async () => {
+      const customer = await t.as('customer');
+      ago(3 * 24 * HOUR + HOUR); // Normal: the catch-up takes it to level 3, the cap
+      const ticket = await openTicket(customer);
+      clock.set(new Date());
+      await sweep();
+      const url = `/v1/tickets/${ticket.id}/follow-up`;
+      expect((await customer.post(url).expect(200)).body.escalationLevel).toBe(3);
+      const second = await customer.post(url).expect(409);
+      const followUps = (await events(ticket.id)).filter((event) => event.type === 'ticket.follow_up');
+      expect(followUps).toHaveLength(1);
+      expect(followUps[0].data).toMatchObject({ level: 3 });
+      expect(second.body.allowedAt).toBe(
+        new Date(Date.parse(followUps[0].createdAt) + 24 * HOUR).toISOString(),
+      );
     });
 
     it('lets supervisors escalate and de-escalate with a reason', async () => {
@@ -317,6 +434,56 @@ describe('SLA timers, escalation and reports', () => {
       expect(manual.data).toMatchObject({ reason: 'manual', note: 'Big withdrawal' });
       const customerTypes = (await events(ticket.id, customer)).map((event) => event.type);
       expect(customerTypes).not.toContain('ticket.de_escalated');
+    });
+
+    it('escalates a de-escalated ticket again at its next repeat point', async () => {
+      const customer = await t.as('customer');
+      // High: first reply 4 h (resolution 24 h). Opened 5 h ago: breached at 4 h, repeat at 8 h.
+      ago(5 * HOUR);
+      const ticket = await openTicket(customer, { priority: 'high' });
+      clock.set(new Date());
+      const url = `/v1/tickets/${ticket.id}`;
+      await sweep();
+      expect((await agent.get(url).expect(200)).body.escalationLevel).toBe(1);
+      await supervisor.post(`${url}/de-escalate`, { reason: 'Specialist not needed' }).expect(200);
+      await sweep(); // the repeat point is 3 h away: the supervisor's level holds
+      expect((await agent.get(url).expect(200)).body).toMatchObject({ escalationLevel: 0, tier: 1 });
+      await ageTickets(t, [ticket.id], 3 * 60 + 1); // past the repeat point
+      await sweep();
+      const after = (await agent.get(url).expect(200)).body;
+      expect(after).toMatchObject({ escalationLevel: 1, tier: 2 });
+      expect(groupNames.get(after.groupId)).toBe('Specialists L2');
+      const timeline = (await events(ticket.id)).filter((event) => event.actor.role === 'system');
+      const escalated = timeline.filter((event) => event.type === 'ticket.escalated');
+      expect(escalated.map((event) => [event.data.level, event.data.reason])).toEqual([
+        [1, 'breach'],
+        [1, 'repeat'],
+      ]);
+    });
+
+    it('checks a ticket de-escalated from the cap again, one target after the de-escalation', async () => {
+      const customer = await t.as('customer');
+      // High: first reply 4 h, resolution 24 h. Opened 16 h 1 min ago: first reply breached at 4 h,
+      // levels 2 and 3 at 8 h and 12 h, the cap at 16 h; resolution still running.
+      ago(16 * HOUR + MINUTE);
+      const ticket = await openTicket(customer, { priority: 'high' });
+      clock.set(new Date());
+      const url = `/v1/tickets/${ticket.id}`;
+      await sweep();
+      expect((await agent.get(url).expect(200)).body.escalationLevel).toBe(3);
+      await supervisor.post(`${url}/de-escalate`, { reason: 'Back to specialists' }).expect(200);
+      await sweep();
+      expect((await agent.get(url).expect(200)).body.escalationLevel).toBe(2);
+      await ageTickets(t, [ticket.id], 4 * 60 + 1); // one first-reply target after the de-escalation
+      await sweep();
+      expect((await agent.get(url).expect(200)).body.escalationLevel).toBe(3);
+      const escalated = (await events(ticket.id)).filter((event) => event.type === 'ticket.escalated');
+      expect(escalated.map((event) => [event.data.level, event.data.reason, event.data.timer])).toEqual([
+        [1, 'breach', 'firstResponse'],
+        [2, 'repeat', 'firstResponse'],
+        [3, 'repeat', 'firstResponse'],
+        [3, 'repeat', 'firstResponse'],
+      ]);
     });
   });
 

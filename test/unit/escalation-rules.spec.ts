@@ -1,11 +1,23 @@
 import {
+  DEFAULT_MAX_LEVEL,
   escalateOnce,
+  followUpAllowedAt,
   type GroupFinder,
+  maxLevelOf,
   planSweep,
+  rearmRepeatClocks,
   tierForLevel,
 } from '../../src/escalation/escalation-rules';
 import { CALENDAR_24X7 } from '../../src/sla/calendar/business-calendar';
-import { pauseTimer, startTimer, type Timer, type TimerKind } from '../../src/sla/sla-timers';
+import {
+  achieveTimer,
+  pauseTimer,
+  retargetTimer,
+  scheduleNextEscalation,
+  startTimer,
+  type Timer,
+  type TimerKind,
+} from '../../src/sla/sla-timers';
 import type { Ticket } from '../../src/tickets/ticket.types';
 import type { Priority } from '../../src/tickets/ticket-rules';
 
@@ -174,7 +186,7 @@ describe('planSweep', () => {
           type: 'sla.at_risk',
           actor: { id: 'system', role: 'system' },
           data: { timer: 'firstResponse', dueAt: iso('11:00'), atRiskAt: iso('10:48') },
-          dedupeKey: 'at_risk:timer-fr',
+          dedupeKey: `at_risk:timer-fr:${iso('10:48')}`,
         },
       ],
       counts: { atRisk: 1, breaches: 0, escalations: 0 },
@@ -361,7 +373,8 @@ describe('planSweep', () => {
   it('two timers breaching in one sweep escalate one level each', () => {
     // firstResponse 60 from 10:00: due 11:00 → level 1; next repeat 12:00 (after now).
     // resolution 90 from 10:00: due 11:30 → level 2; next repeat 11:30 + 90 = 13:00.
-    // Sweep at 11:45: both are past due, neither has reached a repeat point.
+    // Sweep at 11:45: both are past due, neither has reached a repeat point. Keys count each timer's
+    // own escalations (the first of each), not the ticket's level.
     const first = timer('timer-fr', 'firstResponse', 60, '10:00');
     const resolution = timer('timer-res', 'resolution', 90, '10:00');
 
@@ -378,7 +391,7 @@ describe('planSweep', () => {
         ['breach:timer-fr', iso('11:00')],
         ['escalate:timer-fr:1', iso('11:00')],
         ['breach:timer-res', iso('11:30')],
-        ['escalate:timer-res:2', iso('11:30')],
+        ['escalate:timer-res:1', iso('11:30')],
       ],
       timers: [
         ['timer-fr', at('11:00'), at('12:00')],
@@ -423,5 +436,252 @@ describe('planSweep', () => {
       second: second.events.length,
       third: third.events.map((event) => [event.dedupeKey, event.data.at, event.data.reason]),
     }).toEqual({ second: 0, third: [['escalate:timer-fr:2', iso('12:00'), 'repeat']] });
+  });
+});
+
+describe('planSweep: each escalation occurrence has its own key', () => {
+  /** The ticket after a supervisor lowered it from level 1 to 0: back to tier 1, priority kept. */
+  const deEscalated = (priority: Priority) =>
+    ticket({ escalationLevel: 0, priority, groupId: GROUPS.l1.id, tier: 1 });
+
+  it('a de-escalated ticket escalates again at its timer’s next repeat point, under a new key', () => {
+    // due 11:00; sweep 11:20: breach, level 1 (key step 1), next repeat 12:00.
+    // 11:30 a supervisor de-escalates to 0: the 12:00 point is still ahead, so it stays.
+    // Sweep 12:05: the timer's 2nd escalation → level 1 again (high → urgent, tier 2), key step 2.
+    const first = planSweep(
+      ticket(),
+      [timer('timer-fr', 'firstResponse', 60, '10:00')],
+      MAX_LEVEL,
+      groupFinder(),
+      at('11:20'),
+    );
+    const rearmed = rearmRepeatClocks(first.timers, at('11:30'));
+
+    const again = planSweep(deEscalated('high'), first.timers, MAX_LEVEL, groupFinder(), at('12:05'));
+
+    expect({
+      firstKeys: first.events.map((event) => event.dedupeKey),
+      rearmed,
+      changes: again.changes,
+      events: again.events.map((event) => [
+        event.dedupeKey,
+        event.data.level,
+        event.data.at,
+        event.data.reason,
+      ]),
+      timer: again.timers.map((t) => [t.escalations, t.nextEscalationAt]),
+    }).toEqual({
+      firstKeys: ['breach:timer-fr', 'escalate:timer-fr:1'],
+      rearmed: [],
+      changes: { escalationLevel: 1, priority: 'urgent', groupId: GROUPS.l2.id, tier: 2 },
+      events: [['escalate:timer-fr:2', 1, iso('12:00'), 'repeat']],
+      timer: [[2, at('13:00')]],
+    });
+  });
+
+  it('never reuses a key over a life of repeated de-escalations', () => {
+    // due 11:00: sweeps at 11:20, 12:05, 13:05, 14:05, each after the ticket was set back to level 0.
+    // Escalations: 11:00 (step 1), 12:00 (2), 13:00 (3), 14:00 (4): four keys, all different.
+    let timers = [timer('timer-fr', 'firstResponse', 60, '10:00')];
+    const keys: (string | undefined)[] = [];
+    for (const sweepAt of ['11:20', '12:05', '13:05', '14:05']) {
+      const plan = planSweep(deEscalated('normal'), timers, MAX_LEVEL, groupFinder(), at(sweepAt));
+      keys.push(...plan.events.map((event) => event.dedupeKey));
+      timers = timers.map((t) => plan.timers.find((changed) => changed.id === t.id) ?? t);
+    }
+
+    expect(keys).toEqual([
+      'breach:timer-fr',
+      'escalate:timer-fr:1',
+      'escalate:timer-fr:2',
+      'escalate:timer-fr:3',
+      'escalate:timer-fr:4',
+    ]);
+  });
+
+  it('plans the same keys from the same saved state (so a re-run or a second process is refused)', () => {
+    // The 14:30 catch-up (breach, levels 1..3 on the first reply; at risk on resolution) twice.
+    const timers = [
+      timer('timer-fr', 'firstResponse', 60, '10:00'),
+      timer('timer-res', 'resolution', 300, '10:00'),
+    ];
+    const keys = () =>
+      planSweep(ticket(), timers, MAX_LEVEL, groupFinder(), at('14:30')).events.map(
+        (event) => event.dedupeKey,
+      );
+
+    expect(keys()).toEqual(keys());
+    expect(keys()).toEqual([
+      'breach:timer-fr',
+      'escalate:timer-fr:1',
+      'escalate:timer-fr:2',
+      'escalate:timer-fr:3',
+      `at_risk:timer-res:${iso('14:00')}`,
+    ]);
+  });
+
+  it('an at-risk mark re-armed by a retarget gets a new key', () => {
+    // 60 from 10:00: at risk 10:48 → marked by the 10:50 sweep.
+    // 10:55 retarget to 120 min: 55 counted, at risk at 96 → 41 min from now = 11:36, mark re-armed.
+    // The 11:40 sweep marks it again, under the 11:36 point's key.
+    const first = planSweep(
+      ticket(),
+      [timer('timer-fr', 'firstResponse', 60, '10:00')],
+      MAX_LEVEL,
+      groupFinder(),
+      at('10:50'),
+    );
+    const target = {
+      targetMinutes: 120,
+      atRiskPercent: 80,
+      calendarId: 'calendar-24x7',
+      calendar: CALENDAR_24X7,
+    };
+    const retargeted = retargetTimer(first.timers[0], target, at('10:55'));
+
+    const second = planSweep(ticket(), [retargeted], MAX_LEVEL, groupFinder(), at('11:40'));
+
+    expect([...first.events, ...second.events].map((event) => event.dedupeKey)).toEqual([
+      `at_risk:timer-fr:${iso('10:48')}`,
+      `at_risk:timer-fr:${iso('11:36')}`,
+    ]);
+  });
+
+  it('a breach recorded after a follow-up keeps the repeat clock the follow-up restarted', () => {
+    // due 11:00; the requester followed up at 11:10 (before any sweep): next repeat 11:10 + 60 = 12:10.
+    // Sweep 11:20: breach at 11:00 and its level, but the repeat stays 12:10 (not 11:00 + 60 = 12:00).
+    const followedUp = scheduleNextEscalation(timer('timer-fr', 'firstResponse', 60, '10:00'), at('11:10'));
+
+    const plan = planSweep(
+      ticket({ escalationLevel: 1 }),
+      [followedUp],
+      MAX_LEVEL,
+      groupFinder(),
+      at('11:20'),
+    );
+
+    expect(plan.timers.map((t) => [t.status, t.breachedAt, t.escalations, t.nextEscalationAt])).toEqual([
+      ['breached', at('11:00'), 1, at('12:10')],
+    ]);
+  });
+
+  it('a VIP’s early follow-up does not move the breach’s own repeat point', () => {
+    // VIP follow-up at 10:30 (half of 60): its clock 11:30 is before the breach's 11:00 + 60 = 12:00.
+    const followedUp = scheduleNextEscalation(timer('timer-fr', 'firstResponse', 60, '10:00'), at('10:30'));
+
+    const plan = planSweep(
+      ticket({ escalationLevel: 1 }),
+      [followedUp],
+      MAX_LEVEL,
+      groupFinder(),
+      at('11:20'),
+    );
+
+    expect(plan.timers[0].nextEscalationAt).toEqual(at('12:00'));
+  });
+});
+
+describe('rearmRepeatClocks (after a de-escalation)', () => {
+  /** The first reply of 60 from 10:00 after the 14:30 catch-up: breached, level 3, clock dropped at the cap. */
+  const capped = () =>
+    planSweep(
+      ticket(),
+      [timer('timer-fr', 'firstResponse', 60, '10:00')],
+      MAX_LEVEL,
+      groupFinder(),
+      at('14:30'),
+    ).timers[0];
+
+  it('restarts a clock dropped at the cap: one target from the de-escalation', () => {
+    // de-escalated at 15:00 → next repeat 15:00 + 60 = 16:00
+    const timer = capped();
+
+    expect({ before: timer.nextEscalationAt, after: rearmRepeatClocks([timer], at('15:00')) }).toEqual({
+      before: null,
+      after: [{ ...timer, nextEscalationAt: at('16:00') }],
+    });
+  });
+
+  it('restarts a repeat point that passed while the ticket sat at the cap', () => {
+    // breach at 11:00 → repeat 12:00; manually escalated to the cap meanwhile; de-escalated 12:30 → 13:30
+    const breached = planSweep(
+      ticket(),
+      [timer('timer-fr', 'firstResponse', 60, '10:00')],
+      MAX_LEVEL,
+      groupFinder(),
+      at('11:20'),
+    ).timers[0];
+
+    expect(rearmRepeatClocks([breached], at('12:30')).map((t) => t.nextEscalationAt)).toEqual([at('13:30')]);
+  });
+
+  it('leaves a point still ahead, and timers that are not breached and running', () => {
+    // breached with repeat 12:00, de-escalated at 11:30: stays. Active, and answered-late timers: untouched.
+    const breached = planSweep(
+      ticket(),
+      [timer('timer-fr', 'firstResponse', 60, '10:00')],
+      MAX_LEVEL,
+      groupFinder(),
+      at('11:20'),
+    ).timers[0];
+    const active = timer('timer-res', 'resolution', 600, '10:00');
+    const answered = achieveTimer(capped(), at('14:40'));
+
+    expect(rearmRepeatClocks([breached, active, answered], at('11:30'))).toEqual([]);
+  });
+});
+
+describe('followUpAllowedAt', () => {
+  // First reply 60 from 10:00: due 11:00; half of it at 10:30.
+  const first = () => timer('timer-fr', 'firstResponse', 60, '10:00');
+  const none = { vip: false, lastFollowUpAt: null };
+
+  it.each([
+    ['before the due time: at the due time', '10:20', none, '11:00'],
+    ['past the due time (not swept yet): since the due time', '11:05', none, '11:00'],
+    ['a VIP before half the target: at the half', '10:20', { vip: true, lastFollowUpAt: null }, '10:30'],
+    ['a VIP past the half: now', '10:40', { vip: true, lastFollowUpAt: null }, '10:40'],
+    // followed up at 11:05: its restarted clock runs one full target, to 12:05
+    [
+      'again right after a follow-up: one target after it',
+      '11:06',
+      { vip: false, lastFollowUpAt: at('11:05') },
+      '12:05',
+    ],
+    ['again once that target ran: from then', '12:05', { vip: false, lastFollowUpAt: at('11:05') }, '12:05'],
+    // a VIP followed up at 10:31: again from 11:31, though the target breaches at 11:00
+    [
+      'a VIP again: one target after the last follow-up',
+      '10:35',
+      { vip: true, lastFollowUpAt: at('10:31') },
+      '11:31',
+    ],
+  ])('%s', (_case, now, options, expected) => {
+    expect(followUpAllowedAt(first(), options, at(now))).toEqual(at(expected));
+  });
+
+  it('a recorded breach: since its breach time', () => {
+    // swept at 11:20: breachedAt 11:00
+    const breached = planSweep(ticket(), [first()], MAX_LEVEL, groupFinder(), at('11:20')).timers[0];
+
+    expect(followUpAllowedAt(breached, none, at('11:30'))).toEqual(at('11:00'));
+  });
+});
+
+describe('maxLevelOf', () => {
+  const policies = [
+    { id: 'policy-normal', maxLevel: 3 },
+    { id: 'policy-low', maxLevel: 1 },
+  ];
+
+  it.each([
+    ['the policy’s own cap', 'policy-low', 1],
+    ['a deleted policy (policy_id NULL): the seeded cap', null, 3],
+    ['a policy no longer listed: the seeded cap', 'policy-gone', 3],
+  ])('%s', (_case, policyId, expected) => {
+    expect({ level: maxLevelOf(policies, policyId), DEFAULT_MAX_LEVEL }).toEqual({
+      level: expected,
+      DEFAULT_MAX_LEVEL: 3,
+    });
   });
 });

@@ -90,13 +90,19 @@ export function toProblem(error: unknown): ProblemResult {
         return { problem: problem('conflict', 409, 'Conflict', 'The resource already exists.') };
       case '23503':
         return { problem: problem('conflict', 409, 'Conflict', 'A referenced resource does not exist.') };
+      // Safety nets: validation should have refused the input; the column stays unnamed (no internals).
+      case '23502':
+        return {
+          problem: problem('validation_failed', 400, 'Invalid request', 'A required value is missing.'),
+        };
+      case '23514':
+        return { problem: problem('validation_failed', 400, 'Invalid request', 'A value is not allowed.') };
       case '22P02':
       case '22021':
       case '22P05':
       case '22007':
       case '22008':
       case '22003':
-      case '23514':
         return { problem: problem('validation_failed', 400, 'Invalid request', 'A value is out of range.') };
     }
   }

@@ -12,6 +12,9 @@ export interface StoredResponse<T = unknown> {
 
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** Keys are kept at least this long (SPEC §2); the purge never forgets a younger one. */
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
 /**
  * `Idempotency-Key` handling (SPEC §2): the key is claimed in the same transaction as the work
  * and stores its 2xx response there, so a retry replays it and two concurrent requests with one
@@ -41,29 +44,41 @@ export class IdempotencyService {
       .update('\0')
       .update(JSON.stringify(request))
       .digest('hex');
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const claimed: unknown[] = await manager.query(
-        `INSERT INTO idempotency_keys (caller_id, key, scope, request_hash) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (caller_id, key) DO NOTHING RETURNING 1`,
-        [callerId, key, scope, hash],
-      );
-      if (claimed.length === 0) return undefined;
-      const result = await work(manager);
-      await manager.query(
-        `UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE caller_id = $1 AND key = $2`,
-        [callerId, key, result.status, JSON.stringify(result.body)],
-      );
-      return { ...result, replayed: false };
-    });
-    return outcome ?? this.replay<T>(callerId, key, hash);
+    // A key whose row the purge removes between the claim and the replay is claimed afresh, once.
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        const claimed: unknown[] = await manager.query(
+          `INSERT INTO idempotency_keys (caller_id, key, scope, request_hash) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (caller_id, key) DO NOTHING RETURNING 1`,
+          [callerId, key, scope, hash],
+        );
+        if (claimed.length === 0) return undefined;
+        const result = await work(manager);
+        await manager.query(
+          `UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE caller_id = $1 AND key = $2`,
+          [callerId, key, result.status, JSON.stringify(result.body)],
+        );
+        return { ...result, replayed: false };
+      });
+      if (outcome) return outcome;
+      const replayed = await this.replay<T>(callerId, key, hash, attempt > 1);
+      if (replayed) return replayed;
+    }
   }
 
-  private async replay<T>(callerId: string, key: string, hash: string): Promise<StoredResponse<T>> {
+  /** The stored answer; undefined when the key is gone (purged) and `final` is false. */
+  private async replay<T>(
+    callerId: string,
+    key: string,
+    hash: string,
+    final: boolean,
+  ): Promise<StoredResponse<T> | undefined> {
     const [stored]: { request_hash: string; status_code: number | null; response: T }[] =
       await this.dataSource.query(
         `SELECT request_hash, status_code, response FROM idempotency_keys WHERE caller_id = $1 AND key = $2`,
         [callerId, key],
       );
+    if (!stored && !final) return undefined;
     if (!stored || stored.request_hash !== hash || stored.status_code === null) {
       throw new AppError(
         'idempotency_conflict',
@@ -73,11 +88,18 @@ export class IdempotencyService {
     return { status: stored.status_code, body: stored.response, replayed: true };
   }
 
-  /** Forgets keys older than the retention (at least 24 h): run by the scheduler. */
-  async purgeOlderThan(hours: number): Promise<number> {
-    const [, count] = await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
-      [hours],
+  /**
+   * Forgets up to `limit` keys older than `hours` (never fewer than IDEMPOTENCY_RETENTION_HOURS),
+   * oldest first; returns how many. Run by the scheduler of every process: rows another process is
+   * deleting at the same moment are skipped, not waited for, so concurrent purges split the work.
+   */
+  async purgeOlderThan(hours: number, limit = 1000): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM idempotency_keys WHERE (caller_id, key) IN (
+         SELECT caller_id, key FROM idempotency_keys
+         WHERE created_at < now() - make_interval(hours => $1)
+         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [Math.max(Math.ceil(hours), IDEMPOTENCY_RETENTION_HOURS), limit],
     );
     return Number(count ?? 0);
   }

@@ -15,8 +15,14 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
+import {
+  IfPresent,
+  NoNul,
+  NullableIfPresent,
+  NullAsAbsent,
+  PlainText,
+} from '../../common/validation/decorators';
 import { PageQuery } from '../../common/validation/list-query';
 import { CHANNELS, PRIORITIES, STATUSES, VISIBILITIES } from '../ticket-rules';
 import type { Channel, Priority, TicketStatus, Visibility } from '../ticket-rules';
@@ -41,6 +47,7 @@ export class CreateTicketRequest {
   @Transform(trim)
   @IsString()
   @Length(1, 200)
+  @NoNul()
   subject!: string;
 
   @ApiProperty({
@@ -50,10 +57,11 @@ export class CreateTicketRequest {
   })
   @IsString()
   @Length(1, 20000)
+  @NoNul()
   description!: string;
 
   @ApiPropertyOptional({ enum: CHANNELS, default: 'web' })
-  @IsOptional()
+  @IfPresent()
   @IsIn(CHANNELS)
   channel?: Channel;
 
@@ -61,12 +69,12 @@ export class CreateTicketRequest {
     enum: PRIORITIES,
     description: 'Defaults by category (SPEC §5). Customers may not choose urgent.',
   })
-  @IsOptional()
+  @IfPresent()
   @IsIn(PRIORITIES)
   priority?: Priority;
 
   @ApiPropertyOptional({ example: 'zh-CN', description: "Defaults to the token's locale, else en." })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @Matches(LOCALE, { message: 'must be a language tag such as en or zh-CN' })
   locale?: string;
@@ -77,66 +85,69 @@ export class CreateTicketRequest {
     example: { currency: 'USDT', network: 'TRC20', amount: '150.00', txHash: '0x…' },
     description: "The category's structured fields (GET /v1/categories).",
   })
-  @IsOptional()
+  @IfPresent()
   @IsObject()
   fields?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [String], maxItems: 20, example: ['usdt'] })
-  @IsOptional()
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @Matches(TAG, { each: true, message: 'each tag must be 1–50 characters without spaces or commas' })
+  @PlainText(true)
   tags?: string[];
 
   @ApiPropertyOptional({ example: 'cust-42', description: 'Agents only: the customer the ticket is for.' })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @Length(1, 200)
+  @PlainText()
   requesterId?: string;
 }
 
 export class UpdateTicketRequest {
   @ApiPropertyOptional({ enum: STATUSES, description: 'Customers may only set solved.' })
-  @IsOptional()
+  @IfPresent()
   @IsIn(STATUSES)
   status?: TicketStatus;
 
   @ApiPropertyOptional({ enum: PRIORITIES })
-  @IsOptional()
+  @IfPresent()
   @IsIn(PRIORITIES)
   priority?: Priority;
 
   @ApiPropertyOptional({ example: 'trading' })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @Matches(KEY, { message: 'must be a category key' })
   category?: string;
 
   @ApiPropertyOptional({ example: 'spot' })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @Matches(KEY, { message: 'must be a subcategory key' })
   subcategory?: string;
 
-  @ApiPropertyOptional({ nullable: true, example: 'agent-7' })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
+  @ApiPropertyOptional({ nullable: true, example: 'agent-7', description: 'null unassigns the ticket.' })
+  @NullableIfPresent()
   @IsString()
   @Length(1, 200)
+  @PlainText()
   assigneeId?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IfPresent()
   @IsUUID()
   groupId?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 20 })
-  @IsOptional()
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @Matches(TAG, { each: true, message: 'each tag must be 1–50 characters without spaces or commas' })
+  @PlainText(true)
   tags?: string[];
 }
 
@@ -232,15 +243,16 @@ export class CreateMessageRequest {
   @ApiProperty({ minLength: 1, maxLength: 20000, example: 'We have credited your deposit.' })
   @IsString()
   @Length(1, 20000)
+  @NoNul()
   body!: string;
 
   @ApiPropertyOptional({ enum: VISIBILITIES, default: 'public', description: 'Customers post public only.' })
-  @IsOptional()
+  @IfPresent()
   @IsIn(VISIBILITIES)
   visibility: Visibility = 'public';
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20 })
-  @IsOptional()
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
@@ -254,9 +266,16 @@ export class SatisfactionRequest {
   @Max(5)
   rating!: number;
 
-  @ApiPropertyOptional({ maxLength: 2000, example: 'Quick and clear, thank you.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    nullable: true,
+    example: 'Quick and clear, thank you.',
+    description: 'null is no comment, as when left out.',
+  })
+  @NullAsAbsent()
+  @IfPresent()
   @IsString()
   @MaxLength(2000)
+  @NoNul()
   comment?: string;
 }

@@ -9,12 +9,9 @@ import {
   Length,
   Matches,
   MaxLength,
-  ValidateIf,
 } from 'class-validator';
+import { IfPresent } from '../../common/validation/decorators';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhook-events';
-
-/** Optional, but when present it must be valid: unlike @IsOptional(), null is rejected, not skipped. */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** Printable ASCII without spaces: the secret is an HMAC key integrators copy into their config. */
 const SECRET = /^[\x21-\x7e]+$/;
