@@ -39,7 +39,11 @@ export async function createApp(
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    // Only the configured proxies' X-Forwarded-For counts: a client cannot name its own address.
+    trustProxy:
+      typeof config.TRUST_PROXY === 'number'
+        ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
+        : config.TRUST_PROXY,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Issue 6: @fastify/multipart for attachment uploads, read as a stream by the route (no buffering).

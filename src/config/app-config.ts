@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /** `DATA_DIR=memory://` keeps the embedded database (and the development secret) in memory: for tests. */
@@ -21,6 +22,39 @@ const url = (protocols: string[]) =>
       message: `must use ${protocols.join(' or ')}`,
     });
 
+/** proxy-addr's names for whole ranges, as Fastify's trustProxy takes them. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true;
+  if (entry.includes('/')) {
+    try {
+      ipaddr.parseCIDR(entry);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(entry);
+}
+
+/**
+ * Which proxies' X-Forwarded-For is believed: `true`/`false`, a hop count, or addresses, CIDR
+ * ranges and range names (`loopback`, `linklocal`, `uniquelocal`), comma-separated.
+ */
+const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] => {
+  const value = raw.trim();
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every(isProxyAddress)) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be true, false, a hop count, or addresses, CIDR ranges and range names',
+  });
+  return z.NEVER;
+});
+
 /**
  * Every setting sla-desk reads from the environment. Unset and empty values take the default;
  * anything else must parse, or the process stops with one line naming the variable.
@@ -34,6 +68,7 @@ const envSchema = z.object({
     .max(65535)
     .default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  TRUST_PROXY: trustProxy.default(['loopback']),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_SIZE: nonNegativeInt(200).pipe(z.number().min(1)).default(10),

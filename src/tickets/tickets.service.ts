@@ -366,13 +366,20 @@ export class TicketsService {
     );
   }
 
+  /**
+   * The timeline is append-only, so a file uploaded public and later put on an internal note keeps
+   * its customer-visible `attachment.*` records: customers' reads leave them out by the file's
+   * visibility now.
+   */
   async listEvents(viewer: Viewer, ticketId: string, query: PageQuery): Promise<Page<EventResponse>> {
     await this.findVisible(undefined, viewer, ticketId);
     const after = query.cursor ? decodeCursor(query.cursor, 1) : undefined;
     const rows: (EventRow & { seq: string })[] = await this.dataSource.query(
       `SELECT id, seq, type, actor_id AS "actorId", actor_role AS "actorRole", data, created_at AS "createdAt"
-       FROM ticket_events
-       WHERE ticket_id = $1 AND ($2::boolean OR customer_visible) AND seq > $3::bigint
+       FROM ticket_events e
+       WHERE ticket_id = $1 AND seq > $3::bigint
+         AND ($2::boolean OR (customer_visible AND NOT (type LIKE 'attachment.%' AND EXISTS (
+           SELECT 1 FROM attachments a WHERE a.id = (e.data->>'attachmentId')::uuid AND a.visibility = 'internal'))))
        ORDER BY seq LIMIT $4`,
       [ticketId, isStaff(viewer), after?.[0] ?? 0, query.limit + 1],
     );

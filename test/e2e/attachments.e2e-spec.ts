@@ -540,6 +540,15 @@ describe.each([
       .map((event: { data: { attachmentId: string } }) => event.data.attachmentId);
     expect(added).toContain(shot.body.id);
     expect(added).not.toContain(internal.body.id);
+    // Uploaded public, its record written then, and made internal by the note: hidden from then on.
+    expect(added).not.toContain(forNote.body.id);
+    expect(JSON.stringify(events.body.data)).not.toContain('chain-explorer');
+    const staffEvents = await agent.get(`/v1/tickets/${ticket.id}/events?limit=100`).expect(200);
+    expect(
+      staffEvents.body.data
+        .filter((event: { type: string }) => event.type === 'attachment.added')
+        .map((event: { data: { attachmentId: string } }) => event.data.attachmentId),
+    ).toEqual(expect.arrayContaining([forNote.body.id, internal.body.id, shot.body.id]));
   });
 
   it('holds at most 20 live attachments per ticket: the 21st is 409', async () => {

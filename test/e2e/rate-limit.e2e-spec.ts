@@ -66,6 +66,16 @@ describe('rate limits', () => {
       await user.get('/v1/me').set('X-Forwarded-For', ip).expect(200);
     });
 
+    it('believes only the trusted proxy: a client cannot pick a new address per request', async () => {
+      // The connection comes from loopback (trusted by default), whose proxy appended the client's
+      // address last; whatever the client wrote before it is not believed.
+      const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+      for (let i = 0; i < 5; i += 1) {
+        await t.http().get('/v1/me').set('X-Forwarded-For', `10.9.${i}.1, ${ip}`).expect(401);
+      }
+      await t.http().get('/v1/me').set('X-Forwarded-For', `10.9.99.1, ${ip}`).expect(429);
+    });
+
     it('never limits health checks and metrics scrapes', async () => {
       for (let i = 0; i < 8; i += 1) {
         const live = await t.http().get('/health/live').expect(200);
@@ -73,6 +83,22 @@ describe('rate limits', () => {
         await t.http().get('/metrics').expect(200);
       }
     });
+  });
+
+  it('ignores X-Forwarded-For with TRUST_PROXY=false: the connection’s address counts', async () => {
+    const t = await TestApp.start({ ...QUIET, RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'false' });
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        await t
+          .http()
+          .get('/v1/me')
+          .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+          .expect(401);
+      }
+      await t.http().get('/v1/me').set('X-Forwarded-For', '203.0.113.200').expect(429);
+    } finally {
+      await t.close();
+    }
   });
 
   it('is off with RATE_LIMIT_PER_MINUTE=0', async () => {

@@ -43,6 +43,17 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBe('postgres://user@127.0.0.1:5432/desk');
   });
 
+  it.each([
+    [undefined, ['loopback']],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, loopback', ['10.0.0.0/8', 'loopback']],
+    ['192.0.2.7,2001:db8::1', ['192.0.2.7', '2001:db8::1']],
+  ])('reads TRUST_PROXY=%s as %j', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
   it('keeps memory:// as is and resolves other data directories', () => {
     expect(loadConfig({ DATA_DIR: MEMORY_DATA_DIR }).DATA_DIR).toBe(MEMORY_DATA_DIR);
     expect(loadConfig({ DATA_DIR: '/var/lib/desk/../desk' }).DATA_DIR).toBe('/var/lib/desk');
@@ -61,6 +72,9 @@ describe('loadConfig', () => {
     [{ AUTO_CLOSE_DAYS: '-1' }, 'AUTO_CLOSE_DAYS', ''],
     [{ ATTACHMENT_MAX_BYTES: '0' }, 'ATTACHMENT_MAX_BYTES', ''],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', 'must use redis: or rediss:'],
+    [{ TRUST_PROXY: 'nginx' }, 'TRUST_PROXY', 'must be true, false, a hop count'],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY', 'must be true, false, a hop count'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY', 'must be true, false, a hop count'],
   ])('rejects %j naming %s in one line', (env, variable, message) => {
     const problem = problemOf(env as Record<string, string>);
     expect(problem).toMatch(new RegExp(`^Invalid environment variable ${variable}: `));
