@@ -94,17 +94,15 @@ export function buildTicketList(query: ListTicketsQuery, viewer: Viewer): ListSq
   if (query.tag) where.push(`t.tags @> ARRAY[${param(query.tag)}]::text[]`);
   if (query.createdFrom) where.push(`t.created_at >= ${param(query.createdFrom, 'timestamptz')}`);
   if (query.createdTo) where.push(`t.created_at < ${param(query.createdTo, 'timestamptz')}`);
-  if (query.breached !== undefined) {
-    where.push(
-      `${query.breached ? '' : 'NOT '}EXISTS (SELECT 1 FROM sla_timers s WHERE s.ticket_id = t.id AND s.running
-         AND s.paused_at IS NULL AND (s.status = 'breached' OR s.due_at <= now()))`,
-    );
-  }
+  // `sla_due_at` is the nearest due time among the running, unpaused timers (kept with every timer
+  // change): a ticket is breached exactly when it has passed, which its partial index answers.
+  if (query.breached === true) where.push(`t.sla_due_at <= now()`);
+  if (query.breached === false) where.push(`(t.sla_due_at IS NULL OR t.sla_due_at > now())`);
   if (query.atRisk !== undefined) {
-    where.push(
-      `${query.atRisk ? '' : 'NOT '}EXISTS (SELECT 1 FROM sla_timers s WHERE s.ticket_id = t.id AND s.running
-         AND s.status = 'active' AND s.at_risk_at <= now() AND s.due_at > now())`,
-    );
+    const atRisk = `EXISTS (SELECT 1 FROM sla_timers s WHERE s.ticket_id = t.id AND s.running
+         AND s.status = 'active' AND s.at_risk_at <= now() AND s.due_at > now())`;
+    // An at-risk timer is running and unpaused, so the ticket has a due time: only those are looked at.
+    where.push(query.atRisk ? `t.sla_due_at IS NOT NULL AND ${atRisk}` : `NOT ${atRisk}`);
   }
   const terms = searchTerms(query.q ?? '');
   // A query with no searchable word (only punctuation) matches nothing, not everything.

@@ -132,26 +132,35 @@ describe('buildTicketList filters', () => {
     });
   });
 
-  // breached: a running, unpaused timer past due; atRisk: an active timer past its at-risk point, not yet due.
-  type Flag = [filter: string, overrides: Partial<ListTicketsQuery>, negated: boolean, comparison: string];
-  it.each<Flag>([
-    ['breached=true', { breached: true }, false, 's.due_at <= now()'],
-    ['breached=false', { breached: false }, true, 's.due_at <= now()'],
-    ['atRisk=true', { atRisk: true }, false, 's.at_risk_at <= now()'],
-    ['atRisk=false', { atRisk: false }, true, 's.at_risk_at <= now()'],
-  ])(
-    '%s compares with the database clock and takes no parameter',
-    (_filter, overrides, negated, comparison) => {
-      const list = buildTicketList(query(overrides), AGENT);
+  // breached: the ticket's nearest running, unpaused due time (sla_due_at, indexed) has passed.
+  it.each<[filter: string, overrides: Partial<ListTicketsQuery>, condition: string]>([
+    ['breached=true', { breached: true }, 'WHERE t.sla_due_at <= now() ORDER BY'],
+    ['breached=false', { breached: false }, 'WHERE (t.sla_due_at IS NULL OR t.sla_due_at > now()) ORDER BY'],
+  ])('%s compares the indexed due time with the database clock, no parameter', (_f, overrides, condition) => {
+    const list = buildTicketList(query(overrides), AGENT);
 
-      expect({
-        exists: list.sql.includes('EXISTS (SELECT 1 FROM sla_timers s'),
-        negated: list.sql.includes('NOT EXISTS'),
-        comparison: list.sql.includes(comparison),
-        params: list.params,
-      }).toEqual({ exists: true, negated, comparison: true, params: [26] });
-    },
-  );
+    expect({
+      condition: list.sql.replace(/\s+/g, ' ').includes(condition),
+      timers: list.sql.includes('sla_timers'),
+      params: list.params,
+    }).toEqual({ condition: true, timers: false, params: [26] });
+  });
+
+  // atRisk: an active timer past its at-risk point, not yet due; only tickets with a due time can be.
+  it.each<[filter: string, overrides: Partial<ListTicketsQuery>, negated: boolean, prefilter: boolean]>([
+    ['atRisk=true', { atRisk: true }, false, true],
+    ['atRisk=false', { atRisk: false }, true, false],
+  ])('%s compares with the database clock and takes no parameter', (_f, overrides, negated, prefilter) => {
+    const list = buildTicketList(query(overrides), AGENT);
+
+    expect({
+      exists: list.sql.includes('EXISTS (SELECT 1 FROM sla_timers s'),
+      negated: list.sql.includes('NOT EXISTS'),
+      comparison: list.sql.includes('s.at_risk_at <= now() AND s.due_at > now()'),
+      prefilter: list.sql.includes('t.sla_due_at IS NOT NULL AND EXISTS'),
+      params: list.params,
+    }).toEqual({ exists: true, negated, comparison: true, prefilter, params: [26] });
+  });
 
   it('without filters there is no WHERE clause, only the limit parameter', () => {
     const list = buildTicketList(query(), AGENT);
