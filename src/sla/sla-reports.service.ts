@@ -14,7 +14,9 @@ const GROUP_KEY: Record<ReportGrouping, string> = {
  * SLA compliance per category, priority, channel or group for tickets created in [from, to),
  * computed in SQL. Every timer counts once: achieved (stopped within target), breached (recorded,
  * answered late, or still running past its due time as of now) or running (within target).
- * Durations are wall-clock minutes from start to stop minus paused minutes.
+ * Durations are what each stopped timer counted, in its calendar's business minutes with pauses
+ * excluded (stored when it stopped); a timer still running has no duration yet and is left out of
+ * the medians and percentiles, as it is counted in `running` or `breached`.
  */
 @Injectable()
 export class SlaReportsService {
@@ -37,8 +39,7 @@ export class SlaReportsService {
          SELECT s.key, x.kind,
            CASE WHEN x.status = 'breached' OR (x.running AND x.paused_at IS NULL AND x.due_at <= now()) THEN 'breached'
                 WHEN x.status = 'achieved' THEN 'achieved' ELSE 'running' END AS outcome,
-           CASE WHEN x.stopped_at IS NOT NULL
-                THEN GREATEST(0, EXTRACT(EPOCH FROM x.stopped_at - x.started_at) / 60 - x.paused_minutes) END AS minutes
+           x.elapsed_minutes AS minutes
          FROM scope s JOIN sla_timers x ON x.ticket_id = s.id
        ), counts AS (
          SELECT key, count(*) AS tickets FROM scope GROUP BY key

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { PreparedQuery } from '../database/prepared-query';
 import { CALENDAR_24X7, type CalendarSpec } from './calendar/business-calendar';
 import type { PolicyConditions } from './policy-matcher';
-import type { Timer } from './sla-timers';
+import { elapsedMinutes, type Timer } from './sla-timers';
 
 /** A policy as the timer engine needs it: conditions, targets and its calendar. */
 export interface EnginePolicy {
@@ -20,24 +20,25 @@ export interface EnginePolicy {
 
 /** A timer's state columns, written from one array each (in `save`'s order) through `unnest`. */
 const TIMER_STATE_COLUMNS = `id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
-  at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations, next_escalation_at`;
+  at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations, next_escalation_at,
+  elapsed_minutes`;
 const TIMER_STATE_ARRAYS = `$1::uuid[], $2::text[], $3::boolean[], $4::int[], $5::smallint[], $6::uuid[],
   $7::timestamptz[], $8::timestamptz[], $9::boolean[], $10::timestamptz[], $11::float8[], $12::timestamptz[],
-  $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[]`;
+  $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[], $17::float8[]`;
 
 const UPDATE_TIMERS = new PreparedQuery(
   `UPDATE sla_timers s SET status = u.status, running = u.running, target_minutes = u.target_minutes,
      at_risk_percent = u.at_risk_percent, calendar_id = u.calendar_id, due_at = u.due_at, at_risk_at = u.at_risk_at,
      at_risk_notified = u.at_risk_notified, paused_at = u.paused_at, paused_minutes = u.paused_minutes,
      breached_at = u.breached_at, achieved_at = u.achieved_at, stopped_at = u.stopped_at,
-     escalations = u.escalations, next_escalation_at = u.next_escalation_at
+     escalations = u.escalations, next_escalation_at = u.next_escalation_at, elapsed_minutes = u.elapsed_minutes
    FROM unnest(${TIMER_STATE_ARRAYS}) AS u(${TIMER_STATE_COLUMNS})
    WHERE s.id = u.id`,
 );
 const INSERT_TIMERS = new PreparedQuery(
   `INSERT INTO sla_timers (${TIMER_STATE_COLUMNS}, kind, cycle, started_at, ticket_id)
-   SELECT *, $20::uuid
-   FROM unnest(${TIMER_STATE_ARRAYS}, $17::text[], $18::int[], $19::timestamptz[])
+   SELECT *, $21::uuid
+   FROM unnest(${TIMER_STATE_ARRAYS}, $18::text[], $19::int[], $20::timestamptz[])
      AS u(${TIMER_STATE_COLUMNS}, kind, cycle, started_at)`,
 );
 
@@ -88,6 +89,8 @@ export class SlaTimersRepository {
       list.map((timer) => timer.stoppedAt),
       list.map((timer) => timer.escalations),
       list.map((timer) => timer.nextEscalationAt),
+      // What a stopped timer counted, for the report's percentiles (see the timer-elapsed migration).
+      list.map((timer) => (timer.stoppedAt ? elapsedMinutes(timer, timer.stoppedAt) : null)),
     ];
     if (changed.length > 0) await UPDATE_TIMERS.run(manager, columns(changed));
     if (fresh.length > 0) {

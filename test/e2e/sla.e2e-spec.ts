@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
 import { EscalationService } from '../../src/escalation/escalation.service';
@@ -531,6 +532,69 @@ describe('SLA timers, escalation and reports', () => {
       await agent.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`).expect(403);
       await supervisor.get(`/v1/reports/sla?from=${to}&to=${from}&groupBy=category`).expect(400);
       await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=colour`).expect(400);
+    });
+
+    it('counts durations in the policy’s business hours, pauses excluded', async () => {
+      const admin = await t.as('admin');
+      const key = `rpt_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      await admin
+        .post('/v1/categories', {
+          key,
+          name: 'Report hours',
+          subcategories: [{ key: 'general', name: 'General' }],
+        })
+        .expect(201);
+      const calendar = await admin
+        .post('/v1/calendars', {
+          name: `Report office ${key}`,
+          type: 'business_hours',
+          timezone: 'UTC',
+          businessHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
+        })
+        .expect(201);
+      const policy = await admin
+        .post('/v1/sla-policies', {
+          name: `Report hours ${key}`,
+          position: 1,
+          conditions: { categories: [key] },
+          targets: { firstResponseMinutes: 240, nextResponseMinutes: 240, resolutionMinutes: 480 },
+          calendarId: calendar.body.id,
+          escalation: { atRiskPercent: 80, maxLevel: 3 },
+        })
+        .expect(201);
+      try {
+        // A Friday of its own: 2010-01-01 was one.
+        const friday = new Date(Date.UTC(2010, 0, 1) + Math.floor(Math.random() * 400) * 7 * 24 * HOUR);
+        const at = (hours: number) => clock.set(new Date(friday.getTime() + hours * HOUR));
+        const customer = await t.as('customer');
+        at(16); // Friday 16:00
+        const ticket = await openTicket(customer, { category: key, subcategory: 'general', fields: {} });
+        expect(ticket.sla.policyId).toBe(policy.body.id);
+        at(24 * 3 + 10); // Monday 10:00: first reply after 60 + 60 business minutes (wall clock: 66 h)
+        await agent.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Looking into it.' }).expect(201);
+        await agent.patch(`/v1/tickets/${ticket.id}`, { status: 'pending' }).expect(200);
+        at(24 * 4 + 10); // Tuesday 10:00: paused for 8 business hours meanwhile
+        await customer.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Any news?' }).expect(201);
+        at(24 * 4 + 11); // Tuesday 11:00: solved; resolution counted 60 + 60 + 60 = 180 business minutes
+        await agent.patch(`/v1/tickets/${ticket.id}`, { status: 'solved' }).expect(200);
+        clock.set(new Date());
+        const from = friday.toISOString();
+        const to = new Date(friday.getTime() + 24 * HOUR).toISOString();
+        const res = await supervisor
+          .get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`)
+          .expect(200);
+        expect(res.body.data).toEqual([
+          expect.objectContaining({
+            key,
+            tickets: 1,
+            firstResponseMinutes: { median: 120, p90: 120 },
+            resolutionMinutes: { median: 180, p90: 180 },
+          }),
+        ]);
+      } finally {
+        await admin.delete(`/v1/sla-policies/${policy.body.id}`).expect(204);
+        await admin.patch(`/v1/categories/${key}`, { enabled: false }).expect(200);
+      }
     });
   });
 });

@@ -3,6 +3,7 @@ import { DeskSchema1763798400000 } from './1763798400000-desk-schema';
 import { SeedDesk1763798400001 } from './1763798400001-seed-desk';
 import { Attachments1763798400002 } from './1763798400002-attachments';
 import { Webhooks1763798400003 } from './1763798400003-webhooks';
+import { TimerElapsed1763798400004 } from './1763798400004-timer-elapsed';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SeedDesk1763798400001,
   Attachments1763798400002,
   Webhooks1763798400003,
+  TimerElapsed1763798400004,
 ];
