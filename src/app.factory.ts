@@ -7,6 +7,7 @@ import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock/clock';
 import { createValidationPipe } from './common/validation/validation';
+import { withCommonProblems } from './common/errors/openapi-problems';
 import type { AppConfig } from './config/app-config';
 import { createLogger, PinoNestLogger, redactUrl } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -96,18 +97,20 @@ export async function createApp(
 }
 
 function mountOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('sla-desk')
-      .setDescription(
-        'Ticketing and SLA-tracking API of the exchange support desk. Errors are RFC 9457 problem details ' +
-          '(application/problem+json). Authenticate with `Authorization: Bearer <JWT>`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .addSecurityRequirements('bearer')
-      .build(),
+  const document = withCommonProblems(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('sla-desk')
+        .setDescription(
+          'Ticketing and SLA-tracking API of the exchange support desk. Errors are RFC 9457 problem details ' +
+            '(application/problem+json). Authenticate with `Authorization: Bearer <JWT>`.',
+        )
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .addSecurityRequirements('bearer')
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',

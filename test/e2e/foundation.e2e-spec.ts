@@ -43,6 +43,47 @@ describe('foundation', () => {
       expect(res.body.paths['/v1/me']).toBeDefined();
     });
 
+    it('lists the common problem responses on every /v1 operation, and the spec’s paths', async () => {
+      const res = await t.http().get('/docs/openapi.json').expect(200);
+      const paths = res.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      for (const path of [
+        '/v1/tickets',
+        '/v1/tickets/{id}',
+        '/v1/tickets/{id}/messages',
+        '/v1/tickets/{id}/events',
+        '/v1/tickets/{id}/follow-up',
+        '/v1/tickets/{id}/satisfaction',
+        '/v1/tickets/{id}/escalate',
+        '/v1/tickets/{id}/de-escalate',
+        '/v1/tickets/{id}/attachments',
+        '/v1/attachments/{id}',
+        '/v1/attachments/{id}/content',
+        '/v1/categories',
+        '/v1/groups',
+        '/v1/calendars',
+        '/v1/sla-policies',
+        '/v1/reports/sla',
+        '/v1/scheduler/status',
+        '/v1/webhooks',
+        '/v1/webhooks/{id}/deliveries',
+      ]) {
+        expect(paths[path]).toBeDefined();
+      }
+      for (const [path, item] of Object.entries(paths).filter(([path]) => path.startsWith('/v1/'))) {
+        for (const [method, operation] of Object.entries(item)) {
+          const codes = Object.keys(operation.responses);
+          expect({ path, method, has: ['401', '429', '500'].every((code) => codes.includes(code)) }).toEqual({
+            path,
+            method,
+            has: true,
+          });
+          if (method === 'post' || method === 'patch') expect(codes).toContain('413');
+        }
+      }
+      const limited = paths['/v1/tickets'].post.responses['429'] as { headers: Record<string, unknown> };
+      expect(limited.headers).toHaveProperty('Retry-After');
+    });
+
     it('serves the Swagger UI', async () => {
       const res = await t.http().get('/docs').redirects(1).expect(200);
       expect(res.text).toContain('swagger');

@@ -1,0 +1,37 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+type Operation = { responses?: Record<string, unknown> };
+
+const problem = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } },
+});
+
+/** Answers every `/v1` route can give, whatever the route: listed once here rather than on each controller. */
+const EVERY_ROUTE = {
+  '401': problem('Missing or invalid token.'),
+  '429': problem('Rate limited (RATE_LIMIT_PER_MINUTE per user, per IP when anonymous).', {
+    'Retry-After': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
+    'RateLimit-Limit': { schema: { type: 'integer' } },
+    'RateLimit-Remaining': { schema: { type: 'integer' } },
+    'RateLimit-Reset': { schema: { type: 'integer' } },
+  }),
+  '500': problem('Unexpected error; the detail names the request id, never internals.'),
+};
+const WITH_BODY = { '413': problem('Body over 1 MiB (or a file over ATTACHMENT_MAX_BYTES).') };
+
+/** Adds the common problem responses to every `/v1` operation that does not declare them itself. */
+export function withCommonProblems(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      const common = ['post', 'put', 'patch'].includes(method)
+        ? { ...EVERY_ROUTE, ...WITH_BODY }
+        : EVERY_ROUTE;
+      operation.responses = { ...common, ...operation.responses };
+    }
+  }
+  return document;
+}
