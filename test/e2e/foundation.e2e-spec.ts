@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTicket } from '../support/given';
 import { SignJWT } from 'jose';
+import { QueryFailedError } from 'typeorm';
+import { TicketsService } from '../../src/tickets/tickets.service';
 import { TestApp, TEST_JWT_SECRET } from '../support/test-app';
 
 const PROBLEM = 'application/problem+json';
@@ -87,6 +89,34 @@ describe('foundation', () => {
     it('serves the Swagger UI', async () => {
       const res = await t.http().get('/docs').redirects(1).expect(200);
       expect(res.text).toContain('swagger');
+    });
+  });
+
+  describe('unexpected errors', () => {
+    it('answer 500 problem+json without internals, logged with the request id and no query parameters', async () => {
+      const agent = await t.as('agent');
+      const failure = new QueryFailedError('SELECT secret_table', ['hunter2-parameter'], new Error('boom'));
+      const spy = jest.spyOn(t.app.get(TicketsService), 'get').mockRejectedValueOnce(failure);
+      try {
+        const res = await agent
+          .get('/v1/tickets/00000000-0000-4000-8000-000000000001')
+          .set('X-Request-Id', 'req-unexpected-1')
+          .expect(500);
+        expect(res.headers['content-type']).toContain(PROBLEM);
+        expect(res.body).toMatchObject({
+          status: 500,
+          instance: '/v1/tickets/00000000-0000-4000-8000-000000000001',
+        });
+        expect(JSON.stringify(res.body)).not.toMatch(/secret_table|hunter2|boom|QueryFailed/);
+        const logged = t.logs.filter(
+          (line) => line.includes('req-unexpected-1') && line.includes('Unexpected error'),
+        );
+        expect(logged).toHaveLength(1);
+        expect(logged[0]).toContain('QueryFailedError');
+        expect(logged[0]).not.toContain('hunter2-parameter');
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 

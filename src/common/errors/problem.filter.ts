@@ -4,11 +4,26 @@ import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 const logger = new Logger('ProblemFilter');
 
+/**
+ * What of an unexpected error is logged: its kind, message, code and stack, never the properties a
+ * library hangs on it (TypeORM's QueryFailedError carries the statement's parameters: what callers typed).
+ */
+function loggable(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(code === undefined ? {} : { code }),
+    stack: error.stack,
+  };
+}
+
 /** Answers any error as application/problem+json; logs only the unexpected ones. */
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { problem, unexpected } = toProblem(error);
   if (unexpected !== undefined) {
-    logger.error({ reqId: request.id, err: unexpected }, 'Unexpected error');
+    logger.error({ reqId: request.id, err: loggable(unexpected) }, 'Unexpected error');
   }
   const retryAfter = problem.retryAfter;
   if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
