@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type Session, TestApp } from '../support/test-app';
+import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
+import { type Session, TestApp, TestClock } from '../support/test-app';
 
 /** The value of one sample in Prometheus text, or 0 when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -18,8 +19,11 @@ describe('metrics', () => {
   let admin: Session;
   let agent: Session;
 
+  const clock = new TestClock();
+
   beforeAll(async () => {
-    t = await TestApp.start({ WEBHOOK_DELIVERY_INTERVAL_MS: '0' });
+    // The scheduler runs only when this suite ticks it.
+    t = await TestApp.start({ WEBHOOK_DELIVERY_INTERVAL_MS: '0', SCHEDULER_ENABLED: 'false' }, { clock });
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -96,5 +100,37 @@ describe('metrics', () => {
     } finally {
       await admin.delete(`/v1/webhooks/${webhook.id}`).expect(204);
     }
+  });
+
+  it('counts breaches, the breached tickets and scheduler runs', async () => {
+    const before = await scrape();
+    const customer = await t.as('customer');
+    clock.set(new Date(Date.now() - 25 * 60 * 60_000)); // a normal ticket: first reply due 24 h later
+    await customer
+      .post('/v1/tickets', {
+        category: 'account',
+        subcategory: 'login',
+        subject: 'Locked out',
+        description: 'Nobody answered.',
+      })
+      .expect(201);
+    clock.set(new Date());
+    const overdue = await scrape();
+    expect(sample(overdue, 'sla_breached_tickets')).toBeGreaterThanOrEqual(
+      sample(before, 'sla_breached_tickets') + 1,
+    );
+
+    await t.app.get(EscalationScheduler).tick();
+    const after = await scrape();
+    expect(sample(after, 'sla_breaches_total')).toBeGreaterThanOrEqual(
+      sample(before, 'sla_breaches_total') + 1,
+    );
+    expect(sample(after, 'sla_escalations_total')).toBeGreaterThanOrEqual(
+      sample(before, 'sla_escalations_total') + 1,
+    );
+    expect(sample(after, 'sla_scheduler_run_duration_seconds_count')).toBeGreaterThanOrEqual(
+      sample(before, 'sla_scheduler_run_duration_seconds_count') + 1,
+    );
+    expect(after).toContain('# TYPE sla_scheduler_backlog gauge');
   });
 });
