@@ -949,10 +949,18 @@ describe('input validation', () => {
         () => [admin, '/v1/categories/account/subcategories'],
         'key',
       ],
-    ])('%s is read as an empty body: 400 on the required members', async (_name, target, field) => {
+    ])('%s refuses a null body: 400 on body (not an empty body missing %s)', async (_name, target) => {
       const ticket = await openTicket(customer);
       const [session, url] = target(ticket.id);
-      expectInvalid(await sendRaw(session, 'post', url, 'null'), field);
+      expectInvalid(await sendRaw(session, 'post', url, 'null'), 'body');
+    });
+
+    it('PATCH with a null body is 400, not an empty change', async () => {
+      const ticket = await openTicket(customer);
+      const before = await agent.get(`/v1/tickets/${ticket.id}`).expect(200);
+      expectInvalid(await sendRaw(agent, 'patch', `/v1/tickets/${ticket.id}`, 'null'), 'body');
+      const after = await agent.get(`/v1/tickets/${ticket.id}`).expect(200);
+      expect(after.headers.etag).toBe(before.headers.etag);
     });
   });
 
