@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { WebhookOutboxRepository } from '../../src/webhooks/webhook-outbox.repository';
 import { verifySignature } from '../../src/webhooks/webhook-signature';
 import { openTicket } from '../support/given';
-import { type Session, TestApp } from '../support/test-app';
+import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
+import { type Session, TestApp, TestClock } from '../support/test-app';
 
 const PROBLEM = 'application/problem+json';
 const SECRET = 'whsec_test_0123456789abcdef';
@@ -289,6 +290,62 @@ describe('webhooks', () => {
       );
       expect(endpoint.requests).toHaveLength(0);
       expect(other.requests).toHaveLength(0);
+    });
+  });
+
+  describe('the scheduler’s events', () => {
+    const clock = new TestClock();
+    let t: TestApp;
+    let endpoint: Receiver;
+
+    beforeAll(async () => {
+      // The scheduler runs when this suite ticks it; solved tickets close at the next run.
+      t = await TestApp.start({ ...FAST, SCHEDULER_ENABLED: 'false', AUTO_CLOSE_DAYS: '0' }, { clock });
+      endpoint = await new Receiver().start();
+    });
+    afterAll(async () => {
+      await removeRegistered(t);
+      await t.close();
+      await endpoint.stop();
+    });
+
+    it('delivers at risk, breached, escalated and closed, each signed, with the ticket after the change', async () => {
+      const admin = await t.as('admin');
+      const customer = await t.as('customer');
+      const agent = await t.as('agent');
+      await createWebhook(admin, endpoint.url);
+      const hour = 60 * 60_000;
+      clock.set(new Date(Date.now() - 20 * hour)); // normal: at risk from 19.2 h, due at 24 h
+      const atRisk = await openTicket(customer);
+      clock.set(new Date(Date.now() - 25 * hour));
+      const overdue = await openTicket(customer);
+      clock.set(new Date());
+      const solved = await openTicket(customer);
+      await agent.patch(`/v1/tickets/${solved.id}`, { status: 'solved' }).expect(200);
+      await t.app.get(EscalationScheduler).tick();
+
+      const typesOf = (id: string) =>
+        endpoint
+          .delivered()
+          .filter((request) => request.event.data.ticket.id === id)
+          .map((request) => request.event.type);
+      await eventually(() => {
+        expect(typesOf(atRisk.id)).toEqual(['ticket.created', 'sla.at_risk']);
+        expect(typesOf(overdue.id)).toEqual(
+          expect.arrayContaining(['ticket.created', 'sla.breached', 'ticket.escalated', 'ticket.updated']),
+        );
+        expect(typesOf(solved.id)).toEqual(['ticket.created', 'ticket.solved', 'ticket.closed']);
+      });
+      for (const request of endpoint.requests) expectSigned(request);
+      const escalated = endpoint
+        .delivered()
+        .find(
+          (request) =>
+            request.event.type === 'ticket.escalated' && request.event.data.ticket.id === overdue.id,
+        )!;
+      expect(escalated.event.data.ticket).toMatchObject({ escalationLevel: 1, tier: 2 });
+      const closed = endpoint.delivered().find((request) => request.event.type === 'ticket.closed')!;
+      expect(closed.event.data.ticket.status).toBe('closed');
     });
   });
 
