@@ -16,6 +16,8 @@ const base = {
 
 module.exports = {
   testTimeout: 60000,
+  // A failed suite whose afterAll could not close its app must not keep the run (and CI) waiting.
+  forceExit: true,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
