@@ -8,7 +8,7 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { IDEMPOTENCY_RETENTION_HOURS, IdempotencyService } from '../common/idempotency/idempotency.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { type BatchResult, EscalationService } from './escalation.service';
+import { type BatchResult, EscalationService, SweepRun } from './escalation.service';
 import { EscalationMetrics } from './escalation.metrics';
 
 export interface RunReport extends Omit<BatchResult, 'claimed'> {
@@ -84,11 +84,11 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** Claims batches until one comes back short (nothing more is due) or the run's batch budget is spent. */
-  private async batches(report: RunReport): Promise<void> {
+  private async batches(report: RunReport, sweep: SweepRun): Promise<void> {
     const limit = this.config.ESCALATION_BATCH_SIZE;
     while (!this.stopping && report.batches < MAX_BATCHES_PER_RUN) {
       report.batches += 1;
-      const batch = await this.escalation.runBatch(limit);
+      const batch = await this.escalation.runBatch(limit, sweep);
       report.ticketsProcessed += batch.claimed;
       report.atRisk += batch.atRisk;
       report.breaches += batch.breaches;
@@ -118,7 +118,11 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     // database has one session, so one loop there. The run ends when every loop has ended, also
     // when one fails, so no batch is still in flight after it (nor during the next run or shutdown).
     const loops = this.config.DATABASE_URL ? this.config.ESCALATION_CONCURRENCY : 1;
-    const outcomes = await Promise.allSettled(Array.from({ length: loops }, () => this.batches(report)));
+    // The run's batches share what they read once per run (policies, groups, calendars).
+    const sweep = new SweepRun();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: loops }, () => this.batches(report, sweep)),
+    );
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') {
         errors.push(messageOf(outcome.reason));

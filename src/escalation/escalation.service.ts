@@ -4,6 +4,8 @@ import { isStaff, type Viewer } from '../auth/roles';
 import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PreparedQuery } from '../database/prepared-query';
+import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
 import { SlaEngine } from '../sla/sla-engine';
 import { nearestDueAt, nextCheckAt, scheduleNextEscalation, type Timer } from '../sla/sla-timers';
 import { SlaTimersRepository } from '../sla/sla-timers.repository';
@@ -57,19 +59,31 @@ export class EscalationService {
   /**
    * One batch in one transaction: claims up to `limit` tickets whose next SLA moment has come by
    * the database's clock (rows other processes hold are skipped), applies at-risk, breach and
-   * escalation to each, then auto-closes solved tickets past AUTO_CLOSE_DAYS.
+   * escalation to each, then auto-closes solved tickets past AUTO_CLOSE_DAYS. The batches of one
+   * scheduler run pass the same `run`, so they read policies, groups and calendars once (SweepRun).
+   *
+   * A plan none of whose records exist yet is written at once; the unique index on the records'
+   * keys is the check. If it refuses one (the ticket's records and state disagree, which the row
+   * locks should make impossible) the whole batch is rolled back and done again checking every plan
+   * first: a ticket with a record already is then written not at all and set aside, the others go
+   * through.
    */
-  runBatch(limit: number): Promise<BatchResult> {
+  async runBatch(limit: number, run?: SweepRun): Promise<BatchResult> {
+    try {
+      return await this.sweepBatch(limit, run, false);
+    } catch (error) {
+      if (!(error instanceof RecordRefused)) throw error;
+      return this.sweepBatch(limit, run, true);
+    }
+  }
+
+  private sweepBatch(limit: number, run: SweepRun | undefined, checkFirst: boolean): Promise<BatchResult> {
     return this.dataSource.transaction(async (manager) => {
       // Everything a sweep writes is derived again by the next sweep if a crash loses it, so its
-      // commit need not wait for the WAL flush.
-      await manager.query(`SET LOCAL synchronous_commit = off`);
-      const now = await databaseNow(manager);
-      const due: { id: string }[] = await manager.query(
-        `SELECT id FROM tickets WHERE sla_next_check_at <= now()
-         ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
+      // commit need not wait for the WAL flush. now() is the database's clock for the whole batch.
+      const [session] = await SWEEP_SESSION.run<{ now: Date | string }[]>(manager, []);
+      const now = new Date(session.now);
+      const due = await claimDue(limit).run<{ id: string }[]>(manager, []);
       const result: BatchResult = {
         claimed: due.length,
         atRisk: 0,
@@ -78,43 +92,53 @@ export class EscalationService {
         autoClosed: 0,
       };
       if (due.length > 0) {
-        const [policies, findGroup] = await Promise.all([
-          this.sla.policies(manager),
-          this.groupFinder(manager),
-        ]);
-        const states = await this.tickets.findManyWithSla(
-          due.map((row) => row.id),
+        const loaded: SweepState[] = await this.tickets.findManyForSweep<TimerRow>(
           manager,
+          due.map((row) => row.id),
         );
+        const { policies, findGroup, calendars } = await this.sweepContext(manager, run, loaded);
+        const states = loaded.map(({ ticket, timers }) => ({
+          ticket,
+          timers: timers.map((timer) => timerOf(timer, calendars)),
+        }));
         const plans = states.map((state) => {
           const maxLevel = maxLevelOf(policies, state.ticket.policyId);
-          return { state, maxLevel, plan: planSweep(state.ticket, state.timers, maxLevel, findGroup, now) };
+          const plan = planSweep(state.ticket, state.timers, maxLevel, findGroup, now);
+          return { state, maxLevel, plan, keys: keysOf(plan) };
         });
-        // All or nothing per ticket: a plan one of whose records exists already is not applied at all
-        // (the claimed rows are locked, so nothing can write these keys between this check and the insert).
-        const taken = await this.takenKeys(
-          manager,
-          plans.flatMap(({ plan }) => keysOf(plan)),
-        );
-        const applied = plans.filter(({ state, plan }) => {
-          const repeated = keysOf(plan).find((key) => taken.has(key));
-          if (repeated) {
-            this.logger.error({ ticketId: state.ticket.id, key: repeated }, 'Escalation already recorded');
-          }
-          return !repeated;
-        });
+        let applied = plans;
+        if (checkFirst) {
+          // All or nothing per ticket: a plan one of whose records exists already is not applied at all
+          // (the claimed rows are locked, so nothing can write these keys between this check and the insert).
+          const taken = await this.takenKeys(
+            manager,
+            plans.flatMap((entry) => entry.keys),
+          );
+          applied = plans.filter(({ state, keys }) => {
+            const repeated = keys.find((key) => taken.has(key));
+            if (repeated) {
+              this.logger.error({ ticketId: state.ticket.id, key: repeated }, 'Escalation already recorded');
+            }
+            return !repeated;
+          });
+        }
         // The whole batch is written in three statements: timeline (de-duplicated), timers, tickets.
         const fresh = await this.timeline.recordMany(
           manager,
           applied.map(({ state, plan }) => ({ ticketId: state.ticket.id, events: plan.events })),
           now,
         );
-        const refusedNow = applied.flatMap(({ plan }) => keysOf(plan)).find((key) => !fresh.has(key));
-        // Cannot happen under the row locks; if it does, the unique index spoke: write nothing of the batch.
-        if (refusedNow) throw new Error(`Sweep record ${refusedNow} was refused as a duplicate`);
-        const appliedPlans = new Set(applied.map((entry) => entry.plan));
-        const rows: SweepRow[] = plans.map(({ state, maxLevel, plan }) => {
-          const apply = appliedPlans.has(plan);
+        const refused = applied.flatMap((entry) => entry.keys).find((key) => !fresh.has(key));
+        if (refused) {
+          // Nothing of the batch is written: rolled back, and done again checking each plan first.
+          if (!checkFirst) throw new RecordRefused(refused);
+          // Cannot happen under the row locks once checked; if it does, the unique index spoke.
+          throw new Error(`Sweep record ${refused} was refused as a duplicate`);
+        }
+        const appliedPlans = new Set(applied);
+        const rows: SweepRow[] = plans.map((entry) => {
+          const { state, maxLevel, plan } = entry;
+          const apply = appliedPlans.has(entry);
           if (apply) {
             result.atRisk += plan.counts.atRisk;
             result.breaches += plan.counts.breaches;
@@ -146,6 +170,45 @@ export class EscalationService {
       result.autoClosed = await this.autoClose(manager, limit, now);
       return result;
     });
+  }
+
+  /**
+   * The policies, groups and calendars a batch plans with: read once per scheduler run (in the
+   * transaction of its first batch, which the other loops' first batches wait for), or in the batch
+   * itself without a run. A ticket of a policy (or a timer of a calendar) created since is planned
+   * after reading them again, so its cap is never mistaken for the default.
+   */
+  private async sweepContext(
+    manager: EntityManager,
+    run: SweepRun | undefined,
+    states: readonly SweepState[],
+  ): Promise<SweepContext> {
+    const read = async (): Promise<SweepContext> => {
+      const [row] = await SWEEP_CONTEXT.run<SweepContextRow[]>(manager, []);
+      return {
+        policies: row.policies ?? [],
+        findGroup: groupFinderOf(row.groups ?? []),
+        calendars: new Map((row.calendars ?? []).map(({ id, ...calendar }) => [id, calendar])),
+      };
+    };
+    if (!run) return read();
+    // A failed read is not kept: the run's next batch reads again.
+    const share = (): Promise<SweepContext> => {
+      const reading = read();
+      run.context = reading;
+      reading.catch(() => {
+        if (run.context === reading) run.context = undefined;
+      });
+      return reading;
+    };
+    const context = await (run.context ?? share());
+    const known = new Set(context.policies.map((policy) => policy.id));
+    const unknown = states.some(
+      ({ ticket, timers }) =>
+        (ticket.policyId !== null && !known.has(ticket.policyId)) ||
+        timers.some((timer) => timer.calendarId !== null && !context.calendars.has(timer.calendarId)),
+    );
+    return unknown ? share() : context;
   }
 
   /** Supervisors raise a ticket one level by hand (up to its policy's cap). */
@@ -337,11 +400,7 @@ export class EscalationService {
 
   /** Solved tickets close by themselves AUTO_CLOSE_DAYS after being solved (0: at the next sweep). */
   private async autoClose(manager: EntityManager, limit: number, now: Date): Promise<number> {
-    const rows: { id: string }[] = await manager.query(
-      `SELECT id FROM tickets WHERE status = 'solved' AND solved_at <= now() - make_interval(days => $1)
-       ORDER BY solved_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [this.config.AUTO_CLOSE_DAYS, limit],
-    );
+    const rows = await claimSolved(limit).run<{ id: string }[]>(manager, [this.config.AUTO_CLOSE_DAYS]);
     for (const { id } of rows) {
       const state = (await this.tickets.findWithSla(manager, id))!;
       const event: TimelineEvent = {
@@ -383,13 +442,151 @@ export class EscalationService {
   }
 
   private async groupFinder(manager: EntityManager): Promise<GroupFinder> {
-    const groups: { id: string; tier: number; categories: string[] }[] = await manager.query(
+    const groups: GroupRow[] = await manager.query(
       `SELECT id, tier, categories FROM groups ORDER BY created_at, id`,
     );
-    return (category, tier) =>
-      groups.find((group) => group.tier === tier && group.categories.includes(category));
+    return groupFinderOf(groups);
   }
 }
+
+/**
+ * What a scheduler run's batches share: the policies, groups and calendars, read by the first
+ * batch that needs them. One per run, so a run plans with them as they were when it began (a
+ * policy or calendar created later is read when a ticket needs it; a change to an existing one
+ * counts from the next run, at most ESCALATION_INTERVAL_S and one run's length later).
+ */
+export class SweepRun {
+  context?: Promise<SweepContext>;
+}
+
+export interface SweepContext {
+  policies: readonly { id: string; maxLevel: number }[];
+  findGroup: GroupFinder;
+  /** Every calendar by id; a timer without one (its calendar deleted) counts 24x7. */
+  calendars: ReadonlyMap<string, CalendarSpec>;
+}
+
+/** A claimed ticket and the latest timer of each kind, as read (TicketsRepository.findManyForSweep). */
+interface SweepState {
+  ticket: Ticket;
+  timers: TimerRow[];
+}
+
+type TimerDate =
+  | 'startedAt'
+  | 'dueAt'
+  | 'atRiskAt'
+  | 'pausedAt'
+  | 'breachedAt'
+  | 'achievedAt'
+  | 'stoppedAt'
+  | 'nextEscalationAt';
+
+/** A timer as findManyForSweep reads it: JSON, so its times are ISO strings; without its calendar. */
+interface TimerRow extends Omit<Timer, 'calendar' | TimerDate> {
+  startedAt: string;
+  dueAt: string;
+  atRiskAt: string;
+  pausedAt: string | null;
+  breachedAt: string | null;
+  achievedAt: string | null;
+  stoppedAt: string | null;
+  nextEscalationAt: string | null;
+}
+
+/**
+ * A timer with its calendar from the run's; one whose calendar is gone (deleted meanwhile) counts
+ * 24x7, as TicketsRepository's reads have it. Built in one literal, so a new Timer field cannot be
+ * left out unnoticed.
+ */
+function timerOf(row: TimerRow, calendars: ReadonlyMap<string, CalendarSpec>): Timer {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return {
+    id: row.id,
+    kind: row.kind,
+    cycle: row.cycle,
+    status: row.status,
+    running: row.running,
+    targetMinutes: row.targetMinutes,
+    atRiskPercent: row.atRiskPercent,
+    calendarId: row.calendarId,
+    calendar: (row.calendarId === null ? undefined : calendars.get(row.calendarId)) ?? CALENDAR_24X7,
+    startedAt: new Date(row.startedAt),
+    dueAt: new Date(row.dueAt),
+    atRiskAt: new Date(row.atRiskAt),
+    atRiskNotified: row.atRiskNotified,
+    pausedAt: date(row.pausedAt),
+    pausedMinutes: row.pausedMinutes,
+    breachedAt: date(row.breachedAt),
+    achievedAt: date(row.achievedAt),
+    stoppedAt: date(row.stoppedAt),
+    escalations: row.escalations,
+    nextEscalationAt: date(row.nextEscalationAt),
+  };
+}
+
+interface GroupRow {
+  id: string;
+  tier: number;
+  categories: string[];
+}
+
+interface SweepContextRow {
+  policies: { id: string; maxLevel: number }[] | null;
+  groups: GroupRow[] | null;
+  calendars: ({ id: string } & CalendarSpec)[] | null;
+}
+
+/** What a sweep run plans with, in one round trip: the policies' caps, the groups, the calendars. */
+const SWEEP_CONTEXT = new PreparedQuery(
+  `SELECT (SELECT json_agg(json_build_object('id', p.id, 'maxLevel', p.max_level)) FROM sla_policies p) AS policies,
+     (SELECT json_agg(json_build_object('id', g.id, 'tier', g.tier, 'categories', g.categories)
+        ORDER BY g.created_at, g.id) FROM groups g) AS groups,
+     (SELECT json_agg(json_build_object('id', c.id, 'type', c.type, 'timezone', c.timezone,
+        'businessHours', c.business_hours, 'holidays', c.holidays)) FROM calendars c) AS calendars`,
+);
+
+/** The group of a tier covering a category: the longest-standing when several do (`groups` in that order). */
+function groupFinderOf(groups: readonly GroupRow[]): GroupFinder {
+  return (category, tier) =>
+    groups.find((group) => group.tier === tier && group.categories.includes(category));
+}
+
+/** The unique index refused one of a batch's records: the batch is rolled back (see runBatch). */
+class RecordRefused extends Error {
+  constructor(key: string) {
+    super(`Sweep record ${key} exists already`);
+  }
+}
+
+/** A sweep batch's session settings and the database's clock, in one round trip. */
+const SWEEP_SESSION = new PreparedQuery(`SELECT set_config('synchronous_commit', 'off', true), now() AS now`);
+
+/**
+ * A claim as a named statement with its LIMIT written into the text (one statement per batch
+ * size), so the plan cached for it is made for that limit: an ordered index scan stopping after
+ * `limit` rows, whatever the parameters.
+ */
+function limitedClaim(sql: string): (limit: number) => PreparedQuery {
+  const byLimit = new Map<number, PreparedQuery>();
+  return (limit) => {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`Not a batch size: ${limit}`);
+    let query = byLimit.get(limit);
+    if (!query)
+      byLimit.set(limit, (query = new PreparedQuery(`${sql} LIMIT ${limit} FOR UPDATE SKIP LOCKED`)));
+    return query;
+  };
+}
+
+/** Due by the database's clock, by the indexed next-check column (partial index), rows others hold skipped. */
+const claimDue = limitedClaim(
+  `SELECT id FROM tickets WHERE sla_next_check_at <= now() ORDER BY sla_next_check_at`,
+);
+/** Solved at least AUTO_CLOSE_DAYS ($1) ago, rows others hold skipped. */
+const claimSolved = limitedClaim(
+  `SELECT id FROM tickets WHERE status = 'solved' AND solved_at <= now() - make_interval(days => $1)
+   ORDER BY solved_at`,
+);
 
 /** The database's clock: `now()`, the start of the current transaction. */
 async function databaseNow(manager: EntityManager): Promise<Date> {

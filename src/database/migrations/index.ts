@@ -4,6 +4,7 @@ import { SeedDesk1763798400001 } from './1763798400001-seed-desk';
 import { Attachments1763798400002 } from './1763798400002-attachments';
 import { Webhooks1763798400003 } from './1763798400003-webhooks';
 import { TimerElapsed1763798400004 } from './1763798400004-timer-elapsed';
+import { SlaTimersFillfactor1763798400005 } from './1763798400005-sla-timers-fillfactor';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Attachments1763798400002,
   Webhooks1763798400003,
   TimerElapsed1763798400004,
+  SlaTimersFillfactor1763798400005,
 ];
