@@ -25,6 +25,7 @@ const { join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
+const { cpuSeconds, load, machineCpu, median } = require('./measure');
 const { benchTokens } = require('./tokens');
 const { getTicketRequest, createTicketRequest } = require('./scenarios');
 
@@ -57,41 +58,7 @@ const pg = {
 const database = `sla_bench_cmp_${Date.now()}`;
 const databaseUrl = `postgres://${pg.user}@${pg.host}:${pg.port}/${database}`;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-
-/** user + system CPU seconds of a process, from /proc/<pid>/stat (0 once it is gone). */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14, 15)
-  } catch {
-    return 0;
-  }
-}
-
-/** Busy and total CPU seconds of the whole machine so far, from /proc/stat. */
-function machineCpu() {
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy: busy / CLK_TCK, total: (busy + idle + iowait) / CLK_TCK };
-}
 const pct = (share) => `${Math.round(share * 100)} %`;
 
 /** VmHWM (peak RSS) and VmRSS of a process, in MB. */

@@ -37,10 +37,9 @@
  * Uses PGHOST/PGPORT/PGUSER (default 127.0.0.1:5432, postgres, trust auth).
  */
 const { execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
-const { loadavg } = require('node:os');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
+const { cpuSeconds, load, machineCpu, median } = require('./measure');
 
 const { values } = parseArgs({
   options: {
@@ -74,37 +73,6 @@ const identifier = (name) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a plain database name: ${name}`);
   return name;
 };
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-/** user + system CPU seconds of a process, from /proc/<pid>/stat (0 once it is gone). */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
-/** Busy CPU seconds of the whole machine so far, from /proc/stat. */
-function machineBusy() {
-  const [userT, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  return (userT + nice + system + irq + softirq + steal) / CLK_TCK;
-}
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 /** The app's environment on `database`; loaded before the first require of the built app. */
 function appEnv(database) {
@@ -265,7 +233,7 @@ async function run(index, app, config, database) {
     const pids = await backends();
     const before = {
       load: load(),
-      busy: machineBusy(),
+      busy: machineCpu().busy,
       node: process.cpuUsage(),
       pg: new Map(pids.map((pid) => [pid, cpuSeconds(pid)])),
     };
@@ -276,7 +244,7 @@ async function run(index, app, config, database) {
     const report = await app.get(EscalationScheduler).tick();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (profiler) await profiler.stop(`${values['cpu-profile']}-${index}.cpuprofile`);
-    const busy = machineBusy() - before.busy;
+    const busy = machineCpu().busy - before.busy;
     const nodeUsage = process.cpuUsage(before.node);
     const nodeCpu = (nodeUsage.user + nodeUsage.system) / 1e6;
     let pgCpu = 0;
