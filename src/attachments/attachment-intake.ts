@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { SecretGuard } from '../redaction/secret-guard';
-import type { SecretKind } from '../redaction/secret-redactor';
+import { type SecretKind, SecretRedactor } from '../redaction/secret-redactor';
 import {
   type AttachmentContentType,
   isPlainText,
@@ -20,20 +20,23 @@ export interface StoredFile {
   sha256: string;
   /** What was redacted from a text file, when anything was. */
   redacted?: Partial<Record<SecretKind, number>>;
+  /** A 64-hex value in it was redacted only because nothing labelled it a transaction hash. */
+  unlabelledHexKey?: boolean;
 }
+
+/** Text is decoded and redacted this much at a time (cut at a line break), the event loop free in between. */
+const TEXT_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Takes one uploaded file from the wire to storage: decides its type from its first bytes
  * (415 before anything is stored), streams binary files straight through while counting and
- * hashing them, and reads text whole (it is bounded by the size limit) to redact secrets before
- * storing it (SPEC §9). Either the whole file is stored under the key, or nothing is.
+ * hashing them, and reads text whole (it is bounded by the size limit) to check it is plain text,
+ * then redacts secrets in it a chunk at a time on its way to storage (SPEC §9). Either the whole
+ * file is stored under the key, or nothing is.
  */
 @Injectable()
 export class AttachmentIntake {
-  constructor(
-    private readonly storage: AttachmentStorage,
-    private readonly secrets: SecretGuard,
-  ) {}
+  constructor(private readonly storage: AttachmentStorage) {}
 
   async store(key: string, content: AsyncIterable<Buffer>): Promise<StoredFile> {
     const { head, complete, body } = await splitHead(content, SNIFF_BYTES);
@@ -61,14 +64,43 @@ export class AttachmentIntake {
         'The file is neither an allowed type nor plain UTF-8 text.',
       );
     }
-    // Valid UTF-8 decodes and encodes back to the same bytes, so an unredacted text is stored as sent.
-    const inspected = this.secrets.inspect({ content: bytes.toString('utf8') });
-    const stored = inspected.redacted ? Buffer.from(inspected.values.content, 'utf8') : bytes;
-    await this.storage.put(key, Readable.from([stored]));
+    const redactor = new SecretRedactor();
+    const digest = new Digest();
+    await this.storage.put(key, Readable.from(digest.tap(redactInChunks(bytes, redactor))));
     return {
       contentType: TEXT_PLAIN,
-      ...Digest.of(stored),
-      ...(inspected.redacted && { redacted: inspected.kinds }),
+      size: digest.size,
+      sha256: digest.sha256(),
+      ...(redactor.redacted && { redacted: redactor.kinds, unlabelledHexKey: redactor.unlabelledHexKey }),
     };
   }
+}
+
+/**
+ * The text, redacted, in pieces: decoded a chunk at a time (cut after a line break, which never
+ * falls inside a UTF-8 character), with a turn of the event loop between chunks, so a large text
+ * does not hold up other requests. The redactor finds a secret across chunks as in the whole text.
+ * Valid UTF-8 decodes and encodes back to the same bytes, so an unredacted text is stored as sent.
+ */
+async function* redactInChunks(bytes: Buffer, redactor: SecretRedactor): AsyncGenerator<Buffer> {
+  for (let start = 0; start < bytes.length;) {
+    const end = chunkEnd(bytes, start);
+    const out = redactor.write(bytes.toString('utf8', start, end));
+    if (out !== '') yield Buffer.from(out, 'utf8');
+    start = end;
+    await nextTurn();
+  }
+  const rest = redactor.end();
+  if (rest !== '') yield Buffer.from(rest, 'utf8');
+}
+
+/** Where the chunk from `start` ends: after its last line break, else before a character's first byte. */
+function chunkEnd(bytes: Buffer, start: number): number {
+  const limit = start + TEXT_CHUNK_BYTES;
+  if (limit >= bytes.length) return bytes.length;
+  const newline = bytes.subarray(start, limit).lastIndexOf(0x0a);
+  if (newline >= 0) return start + newline + 1;
+  let end = limit;
+  while (end > start && (bytes[end] & 0xc0) === 0x80) end -= 1; // a continuation byte
+  return end > start ? end : limit;
 }

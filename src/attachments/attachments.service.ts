@@ -6,6 +6,7 @@ import { isStaff, type Viewer } from '../auth/roles';
 import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
 import { SecretGuard } from '../redaction/secret-guard';
+import type { SecretKind } from '../redaction/secret-redactor';
 import type { SlaTrigger } from '../sla/sla-engine';
 import { VISIBILITIES, type Visibility } from '../tickets/ticket-rules';
 import type { Ticket, TicketWithSla } from '../tickets/ticket.types';
@@ -219,12 +220,13 @@ export class AttachmentsService {
     // Locked: concurrent uploads to one ticket are counted one after the other.
     const state = await this.acceptingTicket(manager, viewer, ticketId);
     const { stored } = upload;
+    const filename = this.filenameOf(upload.filename, stored);
     const attachment = await this.attachments.insert(manager, {
       id: upload.id,
       ticketId,
       uploaderId: viewer.id,
       uploaderRole: viewer.role,
-      filename: cleanFilename(upload.filename, ATTACHMENT_TYPES[stored.contentType]),
+      filename: filename.name,
       contentType: stored.contentType,
       size: stored.size,
       sha256: stored.sha256,
@@ -247,14 +249,37 @@ export class AttachmentsService {
         },
       },
     ];
-    if (stored.redacted) {
-      const exposure = await this.secrets.exposureChanges(manager, state.ticket, stored.redacted);
+    const redacted = mergeKinds(stored.redacted ?? {}, filename.kinds);
+    if (Object.keys(redacted).length > 0) {
+      const exposure = await this.secrets.exposureChanges(manager, state.ticket, redacted);
       if (exposure.priority) triggers.push({ type: 'policyInputsChanged' });
       Object.assign(changes, exposure);
-      events.push(...(await this.secrets.warn(manager, state.ticket, stored.redacted, now)));
+      const details = { unlabelledHexKey: !!stored.unlabelledHexKey || filename.unlabelledHexKey };
+      events.push(...(await this.secrets.warn(manager, state.ticket, redacted, now, details)));
     }
     await this.tickets.commitChange(manager, state, changes, events, triggers, now);
     return resultOf(attachment);
+  }
+
+  /**
+   * The name to keep: redacted like any text the customer typed ("password: hunter2.txt"), then
+   * cleaned (SPEC §8), then redacted again in case cleaning joined what was kept apart.
+   */
+  private filenameOf(
+    raw: string | undefined,
+    stored: StoredFile,
+  ): { name: string; kinds: Partial<Record<SecretKind, number>>; unlabelledHexKey: boolean } {
+    const before = this.secrets.inspect({ filename: raw ?? '' });
+    const cleaned = cleanFilename(
+      raw === undefined ? raw : before.values.filename,
+      ATTACHMENT_TYPES[stored.contentType],
+    );
+    const after = this.secrets.inspect({ filename: cleaned });
+    return {
+      name: after.values.filename,
+      kinds: mergeKinds(before.kinds, after.kinds),
+      unlabelledHexKey: before.unlabelledHexKey || after.unlabelledHexKey,
+    };
   }
 
   private async findVisible(
@@ -267,6 +292,17 @@ export class AttachmentsService {
     if (!attachment) throw AppError.notFound('Attachment');
     return attachment;
   }
+}
+
+function mergeKinds(
+  a: Partial<Record<SecretKind, number>>,
+  b: Partial<Record<SecretKind, number>>,
+): Partial<Record<SecretKind, number>> {
+  const merged = { ...a };
+  for (const [kind, count] of Object.entries(b) as [SecretKind, number][]) {
+    merged[kind] = (merged[kind] ?? 0) + count;
+  }
+  return merged;
 }
 
 /** The metadata with a strong ETag of exactly what it says (visibility changes when it is linked). */

@@ -30,6 +30,9 @@ export function createLogger(
           'res.body',
           'body',
           'headers.authorization',
+          // Libraries log request headers nested in their own objects (@fastify/multipart's busboyOptions).
+          '*.headers.authorization',
+          '*.headers.cookie',
           'authorization',
         ],
         censor: '[REDACTED]',

@@ -34,6 +34,8 @@ const ADVICE_ORDER: readonly Advice[] = ['wallet', 'password', 'api', 'otp'];
 interface NoticeText {
   removed: (items: string[]) => string;
   removedUnknown: string;
+  /** A 64-hex value was hidden only because it was not labelled as a transaction hash. */
+  unlabelledHex: string;
   never: string;
   actNow: string;
   items: Record<Item, string>;
@@ -43,6 +45,10 @@ interface NoticeText {
 const EN: NoticeText = {
   removed: (items) => `For your security, we removed the ${englishList(items)} you sent from this ticket.`,
   removedUnknown: 'For your security, we removed sensitive information you sent from this ticket.',
+  unlabelledHex:
+    'A 64-character hexadecimal value you sent was not labelled as a transaction hash, so we hid it ' +
+    'as a possible private key. If it was a transaction ID, enter it in the txHash field, or write ' +
+    '"TXID:" in front of it.',
   never:
     'Our support team will never ask for your password, seed phrase (recovery words), private keys, ' +
     '2FA codes or API secrets. Never share them with anyone, including people claiming to be support.',
@@ -66,6 +72,9 @@ const EN: NoticeText = {
 const ZH: NoticeText = {
   removed: (items) => `为了您的资产安全，我们已从本工单中删除了您发送的${items.join('、')}。`,
   removedUnknown: '为了您的资产安全，我们已从本工单中删除了您发送的敏感信息。',
+  unlabelledHex:
+    '您发送的一个 64 位十六进制字符串未标明是交易哈希，我们已将其作为可能的私钥隐藏。' +
+    '如果它是交易哈希（TXID），请填写在 txHash 字段中，或在其前面注明“TXID:”。',
   never:
     '客服人员绝不会向您索取密码、助记词、私钥、二次验证（2FA）验证码或 API 密钥。' +
     '请勿向任何人透露这些信息，包括自称客服的人员。',
@@ -89,14 +98,21 @@ function englishList(items: string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+/** What the notice says beyond the kinds. */
+export interface NoticeDetails {
+  /** A 64-hex value was redacted as a private key only because nothing labelled it (RedactionResult). */
+  unlabelledHexKey?: boolean;
+}
+
 /** English by default; Simplified Chinese for any locale starting with "zh". */
-export function redactionNotice(locale: string, kinds: SecretKind[]): string {
+export function redactionNotice(locale: string, kinds: SecretKind[], details: NoticeDetails = {}): string {
   const text = locale.trim().toLowerCase().startsWith('zh') ? ZH : EN;
   const found = new Set(kinds.map((kind) => ITEM_BY_KIND[kind]));
   const items = ITEM_ORDER.filter((item) => found.has(item));
   const advice = ADVICE_ORDER.filter((a) => items.some((item) => ADVICE_BY_ITEM[item] === a));
   const lines = [
     items.length > 0 ? text.removed(items.map((item) => text.items[item])) : text.removedUnknown,
+    ...(details.unlabelledHexKey && kinds.includes('private_key') ? [text.unlabelledHex] : []),
     text.never,
   ];
   if (advice.length > 0) {

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../tickets/ticket.types';
 import { priorityRank } from '../tickets/ticket-rules';
 import type { TimelineEvent } from '../tickets/timeline';
 import { TicketsRepository } from '../tickets/tickets.repository';
-import { redactionNotice } from './redaction-notice';
+import { type NoticeDetails, redactionNotice } from './redaction-notice';
 import { redactFields, type SecretKind } from './secret-redactor';
 
 export const SECRET_EXPOSED_TAG = 'secret-exposed';
@@ -16,6 +16,8 @@ export interface Inspected<T> {
   values: T;
   kinds: Partial<Record<SecretKind, number>>;
   redacted: boolean;
+  /** A 64-hex value was taken for a private key only because nothing labelled it: pass it to `warn`. */
+  unlabelledHexKey: boolean;
 }
 
 /**
@@ -29,7 +31,12 @@ export class SecretGuard {
 
   inspect<T extends Record<string, string>>(values: T): Inspected<T> {
     const result = redactFields(values);
-    return { values: result.values as T, kinds: result.kinds, redacted: result.redacted };
+    return {
+      values: result.values as T,
+      kinds: result.kinds,
+      redacted: result.redacted,
+      unlabelledHexKey: result.unlabelledHexKey,
+    };
   }
 
   async exposureChanges(
@@ -48,14 +55,18 @@ export class SecretGuard {
     return changes;
   }
 
-  /** Adds the public warning message; returns the timeline records (kinds and counts, never the secret). */
+  /**
+   * Adds the public warning message; returns the timeline records (kinds and counts, never the
+   * secret). `details.unlabelledHexKey` (from `inspect`) adds what to do if the hex was a TXID.
+   */
   async warn(
     manager: EntityManager,
     ticket: Ticket,
     kinds: Partial<Record<SecretKind, number>>,
     now: Date,
+    details: NoticeDetails = {},
   ): Promise<TimelineEvent[]> {
-    const notice = redactionNotice(ticket.locale, Object.keys(kinds) as SecretKind[]);
+    const notice = redactionNotice(ticket.locale, Object.keys(kinds) as SecretKind[], details);
     const [message] = await manager.query(
       `INSERT INTO ticket_messages (ticket_id, author_id, author_role, body, visibility, created_at)
        VALUES ($1, 'system', 'system', $2, 'public', $3) RETURNING id`,

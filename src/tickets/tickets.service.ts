@@ -17,8 +17,7 @@ import type {
   UpdateTicketRequest,
 } from './dto/ticket.requests';
 import type { EventResponse, MessageResponse, TicketResponse } from './dto/ticket.responses';
-import { SecretGuard } from '../redaction/secret-guard';
-import type { SecretKind } from '../redaction/secret-redactor';
+import { type Inspected, SecretGuard } from '../redaction/secret-guard';
 import { buildTicketList, type ListRow } from './ticket-list.query';
 import {
   type EventRow,
@@ -154,7 +153,13 @@ export class TicketsService {
         },
         ...outcome.events,
       ];
-      if (text.redacted) events.push(...(await this.secrets.warn(manager, ticket, text.kinds, now)));
+      if (text.redacted) {
+        events.push(
+          ...(await this.secrets.warn(manager, ticket, text.kinds, now, {
+            unlabelledHexKey: text.unlabelledHexKey,
+          })),
+        );
+      }
       await this.timeline.record(manager, ticket.id, events, now);
       // Nothing else writes a ticket that is not committed yet: the response is what was inserted.
       const saved: TicketWithSla = { ticket, timers, targets: outcome.targets };
@@ -336,8 +341,7 @@ export class TicketsService {
           triggers.push({ type: 'customerReplied' });
         }
       }
-      if (text.redacted)
-        await this.reportExposure(manager, ticket, text.kinds, changes, events, triggers, now);
+      if (text.redacted) await this.reportExposure(manager, ticket, text, changes, events, triggers, now);
       await this.commitChange(manager, state, changes, events, triggers, now);
       return { status: 201, body: toMessageResponse(message) };
     });
@@ -418,8 +422,7 @@ export class TicketsService {
         },
       ];
       const triggers: SlaTrigger[] = [];
-      if (text.redacted)
-        await this.reportExposure(manager, ticket, text.kinds, changes, events, triggers, now);
+      if (text.redacted) await this.reportExposure(manager, ticket, text, changes, events, triggers, now);
       return this.commitChange(manager, state, changes, events, triggers, now);
     });
     return { ticket: toTicketResponse(updated, this.clock.now()), etag: etagOf(updated.ticket.version) };
@@ -445,7 +448,7 @@ export class TicketsService {
   private async reportExposure(
     manager: EntityManager,
     ticket: Ticket,
-    kinds: Partial<Record<SecretKind, number>>,
+    { kinds, unlabelledHexKey }: Pick<Inspected<Record<string, string>>, 'kinds' | 'unlabelledHexKey'>,
     changes: Partial<Ticket>,
     events: TimelineEvent[],
     triggers: SlaTrigger[],
@@ -473,7 +476,7 @@ export class TicketsService {
       });
     }
     Object.assign(changes, exposure);
-    events.push(...(await this.secrets.warn(manager, ticket, kinds, now)));
+    events.push(...(await this.secrets.warn(manager, ticket, kinds, now, { unlabelledHexKey })));
   }
 
   /** Records a status change (if any) with its dates, timeline entry and SLA trigger. */

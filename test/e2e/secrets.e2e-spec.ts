@@ -1,13 +1,17 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { DataSource } from 'typeorm';
 import { openTicket, ticketBody } from '../support/given';
 import { type Session, TestApp } from '../support/test-app';
 
-const MNEMONIC = entropyToMnemonic(
-  new Uint8Array(16).map((_, i) => (i * 37 + 11) % 256),
-  wordlist,
-);
+const phrase = (seed: number) =>
+  entropyToMnemonic(
+    new Uint8Array(16).map((_, i) => (i * 37 + seed) % 256),
+    wordlist,
+  );
+const MNEMONIC = phrase(11);
 const PRIVATE_KEY = 'e9873d79c6d87dc0fb6a5778633389f4453213303da61f20bd67fc233aa33262';
 const WIF = '5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ';
 const XPRV =
@@ -15,15 +19,30 @@ const XPRV =
 const PASSWORD = 'Hunter2!xyzzy';
 const API_SECRET = 'Zk3nR8vQ2mX7pL4tW9yB6cH1jD5fG0aS';
 const OTP = '847291';
+// Through the other entry points: a text attachment, its name, a satisfaction comment, a rejected request.
+const FILE_MNEMONIC = phrase(29);
+const FILE_KEY = '3a1f5c8e0b7d2946f1e8c3b5a7d9e0f2c4b6a8d0e2f4a6c8b0d2e4f6a8c0b2d4';
+const FILENAME_PASSWORD = 'Tr0ub4dor&3x';
+const COMMENT_PASSWORD = 'C0rrect-H0rse-9';
+const REJECTED_MNEMONIC = phrase(53);
+
+const fourWords = (words: string) => words.split(' ').slice(0, 4).join(' ');
 const SECRETS = [
   MNEMONIC,
-  MNEMONIC.split(' ').slice(0, 4).join(' '),
+  fourWords(MNEMONIC),
   PRIVATE_KEY,
   WIF,
   XPRV,
   PASSWORD,
   API_SECRET,
   OTP,
+  FILE_MNEMONIC,
+  fourWords(FILE_MNEMONIC),
+  FILE_KEY,
+  FILENAME_PASSWORD,
+  COMMENT_PASSWORD,
+  REJECTED_MNEMONIC,
+  fourWords(REJECTED_MNEMONIC),
 ];
 
 /** Every text, JSON and array value in every table of the schema, as text. */
@@ -43,17 +62,95 @@ async function databaseText(t: TestApp): Promise<string> {
   return parts.join('\n');
 }
 
+/** A webhook endpoint on loopback that accepts everything and keeps the bodies. */
+class Receiver {
+  readonly bodies: string[] = [];
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        this.bodies.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+/** Polls (the webhook worker runs on its own schedule) until `check` passes or the time is up. */
+async function eventually(check: () => void, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
 describe('secrets customers paste', () => {
   let t: TestApp;
   let customer: Session;
   let agent: Session;
+  const receiver = new Receiver();
+  let webhookId: string;
 
   beforeAll(async () => {
-    t = await TestApp.start({ LOG_LEVEL: 'trace' });
+    // The webhook makes every change write its outbox rows (webhook_events), which the scan covers.
+    t = await TestApp.start({
+      LOG_LEVEL: 'trace',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_DELIVERY_INTERVAL_MS: '25',
+      WEBHOOK_RETRY_BASE_MS: '20',
+      WEBHOOK_RETRY_MAX_MS: '200',
+    });
     customer = await t.as('customer', { locale: 'zh-CN' });
     agent = await t.as('agent');
+    const admin = await t.as('admin');
+    const url = await receiver.start();
+    const events = ['ticket.created', 'ticket.updated', 'ticket.message_created', 'ticket.solved'];
+    const webhook = await admin
+      .post('/v1/webhooks', { url, events, secret: 'whsec_secrets_suite_0123456789' })
+      .expect(201);
+    webhookId = webhook.body.id;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    // On a shared PostgreSQL no other suite may see this endpoint.
+    await t.app.get(DataSource).query(`DELETE FROM webhooks WHERE id = $1`, [webhookId]);
+    await t.close();
+    await receiver.stop();
+  });
+
+  /** No secret in the database, the logs or what webhooks received. */
+  async function expectNoSecretAnywhere(): Promise<void> {
+    const stored = await databaseText(t);
+    const logs = t.logs.join('\n');
+    const delivered = receiver.bodies.join('\n');
+    for (const secret of SECRETS) {
+      expect(stored).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+      expect(delivered).not.toContain(secret);
+    }
+  }
+
+  function uploadText(session: Session, ticketId: string, content: string, filename: string) {
+    return t
+      .http()
+      .post(`/v1/tickets/${ticketId}/attachments`)
+      .set('Authorization', `Bearer ${session.token}`)
+      .attach('file', Buffer.from(content, 'utf8'), { filename, contentType: 'text/plain' });
+  }
 
   it('never stores or logs a secret sent through any entry point', async () => {
     const ticket = (
@@ -86,17 +183,101 @@ describe('secrets customers paste', () => {
     const rejected = await customer
       .post('/v1/tickets', ticketBody({ description: `seed: ${MNEMONIC}`, fields: { amount: '-1' } }))
       .expect(400);
-    expect(JSON.stringify(rejected.body)).not.toContain(MNEMONIC.split(' ').slice(0, 4).join(' '));
+    expect(JSON.stringify(rejected.body)).not.toContain(fourWords(MNEMONIC));
     // Searching for a secret never reaches the logs.
     await agent.get(`/v1/tickets?q=${encodeURIComponent(PASSWORD)}`).expect(200);
 
-    const stored = await databaseText(t);
-    const logs = t.logs.join('\n');
-    for (const secret of SECRETS) {
-      expect(stored).not.toContain(secret);
-      expect(logs).not.toContain(secret);
-    }
-    expect(logs).not.toContain(customer.token);
+    await eventually(() => expect(receiver.bodies.some((body) => body.includes(ticket.id))).toBe(true));
+    await expectNoSecretAnywhere();
+  });
+
+  it('redacts a text attachment, its name, a satisfaction comment and a too-long subject', async () => {
+    const ticket = await openTicket(customer);
+    const url = `/v1/tickets/${ticket.id}`;
+
+    // A text file with a seed phrase (one word per line, as copied from a wallet) and a bare key.
+    const content = `Backup of my wallet:\n${FILE_MNEMONIC.split(' ').join('\n')}\n\n--\n${FILE_KEY}\n`;
+    const upload = await uploadText(
+      customer,
+      ticket.id,
+      content,
+      `password: ${FILENAME_PASSWORD}.txt`,
+    ).expect(201);
+    expect(upload.body.filename).not.toContain(FILENAME_PASSWORD);
+    expect(upload.body.filename).toMatch(/REDACTED.password.*\.txt$/);
+    const download = await customer
+      .get(`/v1/attachments/${upload.body.id}/content`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const stored = (download.body as Buffer).toString('utf8');
+    expect(stored).toBe('Backup of my wallet:\n[REDACTED:mnemonic]\n\n--\n[REDACTED:private_key]\n');
+    const events = (await customer.get(`${url}/events?limit=100`).expect(200)).body.data;
+    const redacted = events.find((event: { type: string }) => event.type === 'ticket.redacted');
+    expect(redacted.data).toEqual({ kinds: { mnemonic: 1, private_key: 1, password: 1 } });
+    const added = events.find((event: { type: string }) => event.type === 'attachment.added');
+    expect(added.data.filename).toBe(upload.body.filename);
+    // The key was not labelled: the warning (Chinese, the customer's locale) says how to send a TXID.
+    const messages = (await customer.get(`${url}/messages`).expect(200)).body.data;
+    const warning = messages.find((m: { authorRole: string }) => m.authorRole === 'system');
+    expect(warning.body).toContain('TXID');
+
+    // The satisfaction comment of a solved ticket.
+    await agent.patch(url, { status: 'solved' }).expect(200);
+    const rated = await customer
+      .post(`${url}/satisfaction`, {
+        rating: 1,
+        comment: `still locked out, my password is ${COMMENT_PASSWORD}`,
+      })
+      .expect(201);
+    expect(rated.body.satisfaction.comment).toContain('[REDACTED:password]');
+
+    // A too-long subject with a seed phrase in it: 400, naming the field, echoing nothing of it.
+    const tooLong = await customer
+      .post('/v1/tickets', ticketBody({ subject: `${REJECTED_MNEMONIC} ${'x'.repeat(200)}` }))
+      .expect(400);
+    expect(JSON.stringify(tooLong.body)).toContain('subject');
+    expect(JSON.stringify(tooLong.body)).not.toContain(fourWords(REJECTED_MNEMONIC));
+
+    await eventually(() =>
+      expect(receiver.bodies.filter((body) => body.includes(ticket.id)).length).toBeGreaterThanOrEqual(3),
+    );
+    await expectNoSecretAnywhere();
+  });
+
+  it('redacts a seed phrase across the chunks a large text attachment is redacted in', async () => {
+    const ticket = await openTicket(customer);
+    // Text is redacted 64 KiB at a time: the phrase, one word per line, straddles the first cut.
+    const filler = `${'='.repeat(63)}\n`.repeat(1023);
+    const words = FILE_MNEMONIC.split(' ').join('\n');
+    const content = `${filler}${words}\n${filler}`;
+    expect(filler.length).toBeLessThan(64 * 1024);
+    expect(filler.length + words.length).toBeGreaterThan(64 * 1024);
+    const upload = await uploadText(customer, ticket.id, content, 'wallet-export.log').expect(201);
+    const download = await customer
+      .get(`/v1/attachments/${upload.body.id}/content`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((download.body as Buffer).toString('utf8')).toBe(`${filler}[REDACTED:mnemonic]\n${filler}`);
+    expect(upload.body.size).toBe((download.body as Buffer).length);
+    await expectNoSecretAnywhere();
+  });
+
+  it('never logs a bearer token, whatever the request', async () => {
+    const session = await t.as('customer');
+    const ticket = await openTicket(session);
+    await session.get(`/v1/tickets/${ticket.id}`).expect(200);
+    await uploadText(session, ticket.id, 'nothing secret here\n', 'notes.txt').expect(201);
+    expect(t.logs.join('\n')).not.toContain(session.token);
   });
 
   it('warns the customer in their language, tags the ticket and raises it to security', async () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
+import { createLogger } from '../../src/observability/logger';
 import request from 'supertest';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.factory';
@@ -80,7 +80,8 @@ export class TestApp {
       },
     });
     const app = await createApp(config, {
-      logger: pino({ level: config.LOG_LEVEL }, sink),
+      // The production logger, redaction and serializers included: what the tests read is what would be logged.
+      logger: createLogger(config, sink),
       clock: options.clock,
     });
     await app.getHttpAdapter().getInstance().ready();

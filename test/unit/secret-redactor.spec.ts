@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { redactionNotice } from '../../src/redaction/redaction-notice';
-import { redactFields, redactSecrets, SecretKind } from '../../src/redaction/secret-redactor';
+import { redactFields, redactSecrets, SecretKind, SecretRedactor } from '../../src/redaction/secret-redactor';
 
 /** Fixed entropy, so every run builds the same (checksum-valid) phrases. */
 function mnemonic(bytes: number, seed: number): string {
@@ -162,16 +162,19 @@ const MNEMONIC_CASES: Case[] = [
     kinds: { mnemonic: 1 },
   },
   {
+    // "new" (a word off the list, tolerated) and "wallet" (a list word) go with the first phrase;
+    // the colon after them ends it.
     name: 'two phrases are two occurrences',
     input: `old wallet: ${M12}\nnew wallet: ${M15}`,
-    output: 'old wallet: [REDACTED:mnemonic]\nnew wallet: [REDACTED:mnemonic]',
+    output: 'old wallet: [REDACTED:mnemonic]: [REDACTED:mnemonic]',
     kinds: { mnemonic: 2 },
   },
   {
-    // "Hello", "seed" and "phrase" are list words too: nothing tells them apart from the phrase.
+    // "Hello", "seed" and "phrase" are list words too, and "my" between them is tolerated: nothing
+    // tells them apart from the phrase.
     name: 'list words right next to a phrase, which go with it',
     input: `Hello my seed phrase ${M12}`,
-    output: 'Hello my [REDACTED:mnemonic]',
+    output: '[REDACTED:mnemonic]',
     kinds: { mnemonic: 1 },
   },
   {
@@ -197,17 +200,19 @@ const MNEMONIC_NEGATIVE_CASES: { name: string; input: string }[] = [
     input: `${words(M12).slice(0, 6).join(' ')}. ${words(M12).slice(6).join(' ')}`,
   },
   {
-    name: 'a word that is not on the list breaks the run',
-    input: [...words(M12).slice(0, 6), 'the', ...words(M12).slice(6)].join(' '),
+    // A run tolerates one word off the list, not two in a row: 6 and 6 list words.
+    name: 'two words off the list in a row break the run',
+    input: [...words(M12).slice(0, 6), 'qwzx', 'zzqy', ...words(M12).slice(6)].join(' '),
   },
   {
     name: 'a three-digit number breaks the run',
     input: `${words(M12).slice(0, 6).join(' ')} 100 ${words(M12).slice(6).join(' ')}`,
   },
   {
-    // "acts" is not "act": three-letter words match exactly, so this is 11 list words and one other.
+    // "acts" is not "act": three-letter words match exactly, so this is 6 + 6 list words with two
+    // other words in a row between them, not a run of 14.
     name: 'three-letter words must match exactly',
-    input: [...words(M12).slice(0, 11), 'acts'].join(' '),
+    input: [...words(M12).slice(0, 6), 'acts', 'acts', ...words(M12).slice(6)].join(' '),
   },
   {
     name: 'prose dense with list words',
@@ -218,6 +223,139 @@ const MNEMONIC_NEGATIVE_CASES: { name: string; input: string }[] = [
     name: 'prose with commas between list words',
     input:
       'Please check the deposit, the transfer, the order history and the account balance again, nothing matches.',
+  },
+];
+
+/** The BIP39 test vector "legal winner thank…" (no funds), with word `at` typed as `as`. */
+const LEGAL = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+const typed = (phrase: string, at: number, as: string): string =>
+  words(phrase)
+    .map((w, i) => (i === at ? as : w))
+    .join(' ');
+/** A typo inside the first four letters that makes no list word: "aerobic" → "aqerobic". */
+const mistyped = (word: string): string => `${word[0]}q${word.slice(1)}`;
+
+/**
+ * A run tolerates a word off the list, at most one in six words and never two in a row: a typo
+ * inside the first four letters (which the 4-letter prefixes cannot absorb), a stray "and". The
+ * whole run is redacted, the tolerated words with it; a tolerated word counts towards the 12
+ * unless it is a function word ("and", "the"), so a 12-word phrase with one typo is found.
+ */
+const TOLERANCE_CASES: Case[] = [
+  {
+    // 11 list words and "wrth": the typo counts as the twelfth word.
+    name: 'one typo inside the first four letters ("wrth" for "worth")',
+    input: `My backup: ${LEGAL.replace('worth', 'wrth')}`,
+    output: 'My backup: [REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // "and" is tolerated but not counted: there are 12 list words.
+    name: 'a stray "and" before the last word',
+    input: `${words(M12).slice(0, 11).join(', ')} and ${words(M12)[11]}`,
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // Before, words 1–10 stayed in clear: the run ended at the typo and restarted after it.
+    name: '24 words with a typo at word 10, none left in clear',
+    input: typed(M24, 9, mistyped(words(M24)[9])),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // A run may start or end with a near miss of a list word (one letter wrong, missing, extra or swapped).
+    name: 'a typo in the first word',
+    input: typed(LEGAL, 0, 'lgal'),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    name: 'a typo in the last word',
+    input: `${typed(LEGAL, 11, 'yelow')}\nThanks`,
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    name: 'capitalised words with a typo',
+    input: typed(LEGAL, 6, 'wrth')
+      .split(' ')
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join(' '),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // Two tolerated words, six words apart: "and" after word 6, a typo at word 18.
+    name: 'a 24-word phrase with a stray "and" and a typo',
+    input: [
+      ...words(M24).slice(0, 6),
+      'and',
+      ...words(typed(M24, 17, mistyped(words(M24)[17]))).slice(6),
+    ].join(' '),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // Full stops end a run, except when every word of it is followed by one.
+    name: 'words each followed by a full stop',
+    input: `${words(M12).join('. ')}.`,
+    output: '[REDACTED:mnemonic].',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    name: 'numbered words each followed by a full stop',
+    input: words(M12)
+      .map((w, i) => `${i + 1}. ${w}.`)
+      .join('\n'),
+    output: '[REDACTED:mnemonic].',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    name: 'a typo in a phrase of one-word sentences',
+    input: `${words(typed(LEGAL, 6, 'wrth')).join('. ')}.`,
+    output: '[REDACTED:mnemonic].',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // "the" and "and" are 3 words apart, too close for one run: the run restarts after "the", so
+    // the phrase after the near miss is still found whole.
+    name: 'a phrase right after list words with two stray words',
+    input: ['apple', 'river', 'stone', 'the', 'cable', 'tower', 'and', ...words(M24).slice(0, 12)].join(' '),
+    output: 'apple river stone the [REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+];
+
+const TOLERANCE_NEGATIVE_CASES: { name: string; input: string }[] = [
+  {
+    // Function words are tolerated but not counted: 11 list words.
+    name: '11 list words and "the"',
+    input: [...words(M12).slice(0, 6), 'the', ...words(M12).slice(6, 11)].join(' '),
+  },
+  {
+    // "Regards" is no near miss of a list word, so it does not end the run: 11 list words.
+    name: '11 list words and a word after them that is no typo',
+    input: `${words(M12).slice(0, 11).join(' ')}\nRegards`,
+  },
+  {
+    // 12 list words, but "the" and "and" are 4 words apart: runs of 3 + 4 and 4 + 5.
+    name: 'two tolerated words closer than six words',
+    input: [...words(M12).slice(0, 3), 'the', ...words(M12).slice(3, 7), 'and', ...words(M12).slice(7)].join(
+      ' ',
+    ),
+  },
+  {
+    // 12 words counted with "the", but "you", "can", "also", "have", "this", "other", "will",
+    // "need", "more" are common English words: more than one in six of them is prose.
+    name: 'prose joined by a function word, dense with common words',
+    input: 'you can also have this wallet open, the other account will need more time',
+  },
+  {
+    // Names written with capitals among lower-case words: prose, not a phrase written one way.
+    name: 'prose joined by function words, with capitalised names',
+    input:
+      'My Binance wallet shows the Bitcoin deposit, the Ethereum transfer and the Solana order are pending',
   },
 ];
 
@@ -328,6 +466,20 @@ const KEY_CASES: Case[] = [
     kinds: { extended_private_key: 1 },
   },
   {
+    // The wide look-back for transaction wording stops at the end of a sentence.
+    name: 'transaction wording in an earlier sentence',
+    input: `Transaction failed. Here is what MetaMask showed me: ${HEX_KEY}`,
+    output: 'Transaction failed. Here is what MetaMask showed me: [REDACTED:private_key]',
+    kinds: { private_key: 1 },
+  },
+  {
+    // Within the sentence, a key label near the hex still beats transaction wording further back.
+    name: 'a key label near the hex, transaction wording further back',
+    input: `The transaction to Binance was signed with this private key ${HEX_KEY}`,
+    output: 'The transaction to Binance was signed with this private key [REDACTED:private_key]',
+    kinds: { private_key: 1 },
+  },
+  {
     name: 'a labelled API secret that is 64 hex counts once, as api_secret',
     input: `api secret: ${HEX_KEY_2}`,
     output: 'api secret: [REDACTED:api_secret]',
@@ -365,6 +517,16 @@ const EVIDENCE: { name: string; input: string }[] = [
   { name: 'blockchair transaction', input: `https://blockchair.com/bitcoin/transaction/${TX_HASH}` },
   { name: 'explorer link without scheme', input: `etherscan.io/tx/0x${TX_HASH}` },
   { name: 'a 64-hex (Aptos/Sui) address', input: `deposit address 0x${TX_HASH}` },
+  {
+    // "transaction" is 49 characters before the hash, past the 30-character window but in the
+    // same sentence on the same line (the 64-character window for transaction wording).
+    name: 'transaction wording further back in the sentence',
+    input: `Here is the transaction I sent (it is on BSC, from Binance): 0x${TX_HASH}`,
+  },
+  {
+    name: '交易哈希 further back in the sentence',
+    input: `这是我昨天在币安提现的那笔交易哈希（BSC 网络，金额 150 USDT，手续费 1 USDT）：0x${TX_HASH}`,
+  },
 ];
 
 const NOT_KEYS: { name: string; input: string }[] = [
@@ -383,6 +545,11 @@ const NOT_KEYS: { name: string; input: string }[] = [
   { name: 'xpub (public)', input: `my xpub is ${XPUB}` },
   { name: 'WIF-shaped but too short', input: WIF_COMPRESSED_K.slice(0, 50) },
   { name: 'WIF-shaped with a 0 (not Base58)', input: `K${'0'.repeat(51)}` },
+  {
+    // "2fa" followed by digits is the start of a hash, not a 2FA label and its code.
+    name: 'a transaction hash that starts with "2fa" and digits',
+    input: `tx 2fa38291${TX_HASH.slice(8)}`,
+  },
 ];
 
 const LABELLED_CASES: Case[] = [
@@ -516,6 +683,13 @@ const LABELLED_CASES: Case[] = [
     kinds: { otp: 1 },
   },
   {
+    // A value runs to white space: the extension of a file name goes with it.
+    name: 'a password in a file name',
+    input: 'password: hunter2.txt',
+    output: 'password: [REDACTED:password]',
+    kinds: { password: 1 },
+  },
+  {
     name: 'password and 2FA code in one message',
     input: 'password: hunter2 and 2FA code: 123456',
     output: 'password: [REDACTED:password] and 2FA code: [REDACTED:otp]',
@@ -543,6 +717,31 @@ const NOT_LABELLED_SECRETS: { name: string; input: string }[] = [
   { name: 'destination tag', input: 'XRP tag 123456 to rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh' },
 ];
 
+/**
+ * Whether a redacted 64-hex value is flagged as unlabelled, for the warning to say "if it was a
+ * TXID, label it": only when nothing near it called it a key (nor a transaction, or it would be kept).
+ */
+const HEX_LABELS: { name: string; input: string; unlabelled: boolean }[] = [
+  { name: 'a bare 64-hex value', input: `here: ${HEX_KEY}`, unlabelled: true },
+  { name: 'a 0x value said to come from MetaMask', input: `0x${HEX_KEY} is from MetaMask`, unlabelled: true },
+  { name: 'a value on the line after a TXID', input: `TXID: ${TX_HASH}\n${HEX_KEY}`, unlabelled: true },
+  {
+    name: 'transaction wording in an earlier sentence',
+    input: `Transaction failed. Here is what MetaMask showed me: ${HEX_KEY}`,
+    unlabelled: true,
+  },
+  { name: 'a labelled private key', input: `private key: ${HEX_KEY}`, unlabelled: false },
+  { name: '"key" in front of it', input: `tx failed, my key ${HEX_KEY}`, unlabelled: false },
+  { name: '"Private key:" on the line above', input: `Private key:\n${HEX_KEY}`, unlabelled: false },
+  {
+    name: '"exported" in front of it',
+    input: `my transaction failed so I exported it: ${HEX_KEY}`,
+    unlabelled: false,
+  },
+  { name: 'a 64-hex API secret (not a private key)', input: `api secret: ${HEX_KEY_2}`, unlabelled: false },
+  { name: 'no 64-hex value', input: `password: hunter2 ${M12}`, unlabelled: false },
+];
+
 function expectCase(c: Case): void {
   const result = redactSecrets(c.input);
   expect(result.text).toBe(c.output);
@@ -551,13 +750,18 @@ function expectCase(c: Case): void {
 }
 
 function expectUntouched(input: string): void {
-  expect(redactSecrets(input)).toEqual({ text: input, kinds: {}, redacted: false });
+  expect(redactSecrets(input)).toEqual({ text: input, kinds: {}, redacted: false, unlabelledHexKey: false });
 }
 
 describe('redactSecrets', () => {
   describe('BIP39 mnemonics', () => {
     it.each(MNEMONIC_CASES)('redacts $name', expectCase);
     it.each(MNEMONIC_NEGATIVE_CASES)('keeps $name', ({ input }) => expectUntouched(input));
+  });
+
+  describe('BIP39 mnemonics with a word off the list', () => {
+    it.each(TOLERANCE_CASES)('redacts $name', expectCase);
+    it.each(TOLERANCE_NEGATIVE_CASES)('keeps $name', ({ input }) => expectUntouched(input));
   });
 
   describe('keys', () => {
@@ -577,6 +781,7 @@ describe('redactSecrets', () => {
       M15,
       M18,
       M24,
+      LEGAL,
       HEX_KEY,
       HEX_KEY_2,
       WIF_UNCOMPRESSED,
@@ -595,7 +800,7 @@ describe('redactSecrets', () => {
       '123456',
       '654321',
     ];
-    const cases = [...MNEMONIC_CASES, ...KEY_CASES, ...LABELLED_CASES];
+    const cases = [...MNEMONIC_CASES, ...TOLERANCE_CASES, ...KEY_CASES, ...LABELLED_CASES];
     const everything = redactSecrets(cases.map((c) => c.input).join('\n\n'));
     for (const output of [...cases.map((c) => redactSecrets(c.input).text), everything.text]) {
       for (const secret of secrets) expect(output).not.toContain(secret);
@@ -606,6 +811,12 @@ describe('redactSecrets', () => {
       }
     }
     expect(JSON.stringify(everything.kinds)).toMatch(/^\{("[a-z_]+":\d+,?)+\}$/);
+  });
+
+  it.each(HEX_LABELS)('flags $name as unlabelled: $unlabelled', ({ input, unlabelled }) => {
+    const result = redactSecrets(input);
+    expect(result.redacted).toBe(true);
+    expect(result.unlabelledHexKey).toBe(unlabelled);
   });
 
   it('counts every occurrence once, by kind', () => {
@@ -632,7 +843,7 @@ describe('redactSecrets', () => {
   });
 
   it('returns the same text, no kinds and redacted: false for an empty string', () => {
-    expect(redactSecrets('')).toEqual({ text: '', kinds: {}, redacted: false });
+    expect(redactSecrets('')).toEqual({ text: '', kinds: {}, redacted: false, unlabelledHexKey: false });
   });
 });
 
@@ -654,9 +865,83 @@ describe('redactFields', () => {
     expect(result.redacted).toBe(true);
   });
 
+  it('flags an unlabelled 64-hex value in any of the values', () => {
+    const result = redactFields({ subject: 'Lost funds', description: `my wallet backup:\n\n${HEX_KEY}` });
+    expect(result.kinds).toEqual({ private_key: 1 });
+    expect(result.unlabelledHexKey).toBe(true);
+  });
+
   it('reports nothing when no value holds a secret', () => {
     const values = { subject: 'Withdrawal pending', description: `TXID: ${TX_HASH}` };
-    expect(redactFields(values)).toEqual({ values, kinds: {}, redacted: false });
+    expect(redactFields(values)).toEqual({ values, kinds: {}, redacted: false, unlabelledHexKey: false });
+  });
+});
+
+describe('SecretRedactor (a text in pieces)', () => {
+  const load = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
+  const everything = [
+    ...[...MNEMONIC_CASES, ...TOLERANCE_CASES, ...KEY_CASES, ...LABELLED_CASES].map((c) => c.input),
+    ...[...MNEMONIC_NEGATIVE_CASES, ...TOLERANCE_NEGATIVE_CASES, ...EVIDENCE, ...NOT_KEYS].map(
+      (c) => c.input,
+    ),
+    ...NOT_LABELLED_SECRETS.map((c) => c.input),
+    load('support-corpus.en.txt'),
+    load('support-corpus.zh.txt'),
+  ];
+
+  /** Feeds `text` in pieces of 1 to `piece` characters (a fixed sequence), scanning every `chunk`. */
+  function inPieces(text: string, chunk: number, piece: number) {
+    const redactor = new SecretRedactor(chunk);
+    let seed = chunk * 31 + piece;
+    let out = '';
+    for (let i = 0; i < text.length;) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const n = 1 + (seed % piece);
+      out += redactor.write(text.slice(i, i + n));
+      i += n;
+    }
+    out += redactor.end();
+    return { text: out, kinds: redactor.kinds, unlabelledHexKey: redactor.unlabelledHexKey };
+  }
+
+  // Every case and the corpus as one text (a blank line between them) and one by one, scanned in
+  // chunks of 1 character to 4 KB fed in pieces of 1 character to 5 KB: the result is always the
+  // one for the whole text, so nothing is missed or changed where a chunk ends (a phrase split over
+  // chunks one word per line, a label and its value, a list of hashes, a gap of blank lines).
+  it.each([
+    [1, 1],
+    [7, 3],
+    [64, 50],
+    [600, 333],
+    [4096, 5000],
+  ])(
+    'gives the result for the whole text, scanning every %i characters, pieces of up to %i',
+    (chunk, piece) => {
+      for (const text of [everything.join('\n\n'), ...everything]) {
+        const whole = redactSecrets(text);
+        expect(inPieces(text, chunk, piece)).toEqual({
+          text: whole.text,
+          kinds: whole.kinds,
+          unlabelledHexKey: whole.unlabelledHexKey,
+        });
+      }
+    },
+  );
+
+  it('finds a phrase one word per line cut by every chunk, and gives text back as it goes', () => {
+    const ruler = `${'='.repeat(40)}\n`.repeat(200);
+    const text = `${ruler}${words(M24).join('\n')}\n${ruler}`;
+    const redactor = new SecretRedactor(16);
+    const given = [...text].map((char) => redactor.write(char));
+    expect(given.join('') + redactor.end()).toBe(`${ruler}[REDACTED:mnemonic]\n${ruler}`);
+    // Most of the text came back before the end, not held until it.
+    expect(given.join('').length).toBeGreaterThan(text.length / 2);
+  });
+
+  it('refuses text after the end', () => {
+    const redactor = new SecretRedactor();
+    redactor.end();
+    expect(() => redactor.write('more')).toThrow();
   });
 });
 
@@ -729,6 +1014,27 @@ describe('redactionNotice', () => {
     expect(notice).toContain('立即修改密码');
     expect(notice).toContain('删除该 API Key');
     expect(notice).toContain('重置二次验证');
+  });
+
+  it('says an unlabelled 64-hex value was hidden as a possible key, and how to send a TXID', () => {
+    const notice = redactionNotice('en', ['private_key'], { unlabelledHexKey: true });
+    expect(notice).toContain('not labelled as a transaction hash, so we hid it as a possible private key');
+    expect(notice).toContain('enter it in the txHash field, or write "TXID:" in front of it');
+    expect(notice).toMatch(NEVER_ASK_EN);
+  });
+
+  it('says so in Chinese', () => {
+    const notice = redactionNotice('zh-CN', ['private_key'], { unlabelledHexKey: true });
+    expect(notice).toContain('未标明是交易哈希，我们已将其作为可能的私钥隐藏');
+    expect(notice).toContain('请填写在 txHash 字段中，或在其前面注明“TXID:”');
+  });
+
+  it.each([
+    ['a labelled key', ['private_key'] as SecretKind[], {}],
+    ['no private_key kind', ['password'] as SecretKind[], { unlabelledHexKey: true }],
+  ])('does not mention TXIDs for %s', (_, kinds, details) => {
+    expect(redactionNotice('en', kinds, details)).not.toContain('TXID');
+    expect(redactionNotice('zh', kinds, details)).not.toContain('TXID');
   });
 
   it('still warns when no kind is given', () => {

@@ -1,0 +1,233 @@
+import type { SecretKind, Span } from './secret-span';
+import { CHAR_CLASS, isWhitespace } from './text-chars';
+
+/**
+ * Secrets that are only secrets because of what the customer calls them (SPEC §9): exchange API
+ * secrets and passphrases, passwords, one-time codes, labelled private keys. Labels are looked for
+ * only where one can begin (a word starting with "pass", "secr", "2fa", …, or a Chinese label), so
+ * the cost is one table read per word; a value ends at white space, so all of this stays on a line.
+ */
+
+type Accept = (text: string, start: number, end: number) => boolean;
+
+interface LabelRule {
+  kind: SecretKind;
+  /** Matches a label at the position it is tried at (sticky). */
+  label: RegExp;
+  /**
+   * Value `text.slice(start, end)` after an explicit separator: `label: value`, `label=value`,
+   * `标签：value`, `标签是value`.
+   */
+  explicit: Accept;
+  /** Value after whitespace or "is": `label value`, `label is value`; stricter, this is where prose lives. */
+  implicit?: Accept;
+}
+
+/** A value runs to whitespace, or to CJK text / full-width punctuation ("密码是abc123，谢谢"); 256 characters at most. */
+function endsValue(code: number): boolean {
+  return (
+    isWhitespace(code) ||
+    (code >= 0x3000 && code <= 0x303f) ||
+    (code >= 0x3400 && code <= 0x9fff) ||
+    (code >= 0xff00 && code <= 0xffef)
+  );
+}
+const MAX_VALUE = 256;
+/** Spaces are bounded (16) so that what a label reaches stays within the scanner's look-ahead. */
+const SEPARATOR = /[ \t]{0,16}(?:(?:is|was)(?![A-Za-z])[ \t]{0,16})?([:=：]|是|为)?[ \t]{0,16}/iy;
+/** Between an OTP label and its code: "2FA (Google Authenticator) code is: 123456". */
+const OTP_FILLER =
+  /(?:[ \t]{0,16}(?:[()（）]|codes?(?![a-z])|is(?![a-z])|was(?![a-z])|[:=：#]|是|为)){0,5}[ \t]{0,16}/iy;
+/** Four to eight digits, or "123 456", standing alone: not part of a date, a longer number or a word. */
+const OTP_CODE = /(?:\d{4,8}|\d{3}[ -]\d{3})(?![\dA-Za-z]|[-/.:]\d)/y;
+const YEAR = /^(?:19|20)\d\d$/;
+
+/**
+ * Whether the separator from `from` to `to` has a colon, an equals sign, 是 or 为 (not just space
+ * or "is"); after a one-time code's label, "#" too.
+ */
+function isExplicit(text: string, from: number, to: number, hash = false): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3a || code === 0x3d || code === 0xff1a || code === 0x662f || code === 0x4e3a) return true;
+    if (hash && code === 0x23) return true;
+  }
+  return false;
+}
+
+function looksLikeSecret(text: string, start: number, end: number): boolean {
+  const core = text.slice(start, end).replace(/^[("'“‘[<]+|[)"'”’\]>.,;:!?]+$/g, '');
+  if (core.length < 6) return false;
+  return /\d/.test(core) || /[^A-Za-z0-9'-]/.test(core) || (/[a-z]/.test(core) && /.[A-Z]/.test(core));
+}
+
+const any = (): boolean => true;
+const atLeast16 = (_text: string, start: number, end: number): boolean => end - start >= 16;
+const BASE58 = '1-9A-HJ-NP-Za-km-z';
+const KEY_MATERIAL = new RegExp(
+  `^(?:(?:0[xX])?[0-9a-fA-F]{64}|[${BASE58}]{43,100}|[A-Za-z0-9+/]{40,}={0,2})[.,;]?$`,
+);
+
+/** 40 or more characters of a key's alphabet (hex, Base58 or Base64), with at most 3 others at its end. */
+function isKeyMaterial(text: string, start: number, end: number): boolean {
+  if (end - start < 40) return false;
+  let i = start;
+  while (i < end && (CHAR_CLASS[text.charCodeAt(i)] !== 0 || text[i] === '+' || text[i] === '/')) i += 1;
+  return end - i <= 3 && KEY_MATERIAL.test(text.slice(start, end));
+}
+
+const LABEL_RULES: readonly LabelRule[] = [
+  {
+    kind: 'api_secret',
+    label:
+      /(?<![A-Za-z])(?:api[ _-]?secret(?:[ _-]?key)?|api[ _-]?key[ _-]?secret|secret[ _-]?key)(?![A-Za-z])|api[ _-]?密钥|密钥/iy,
+    explicit: atLeast16,
+    implicit: (text, start, end) => end - start >= 16 && /\d/.test(text.slice(start, end)),
+  },
+  { kind: 'api_secret', label: /(?<![A-Za-z])secret(?![A-Za-z])/iy, explicit: atLeast16 },
+  {
+    kind: 'api_secret',
+    label: /(?<![A-Za-z])pass[ _-]?phrase(?![A-Za-z])/iy,
+    explicit: any,
+    implicit: looksLikeSecret,
+  },
+  {
+    kind: 'password',
+    label: /(?<![A-Za-z])(?:password|passwd)(?![A-Za-z])|密码/iy,
+    explicit: any,
+    implicit: looksLikeSecret,
+  },
+  // "pass" and "pwd" are ordinary words or fragments in prose ("did not pass Level-2 KYC").
+  { kind: 'password', label: /(?<![A-Za-z])(?:pass|pwd)(?![A-Za-z])/iy, explicit: any },
+  {
+    kind: 'private_key',
+    label: /(?<![A-Za-z])(?:private[ _-]?key|priv[ _-]?key|privkey|priv)(?![A-Za-z])|私钥/iy,
+    explicit: isKeyMaterial,
+    implicit: isKeyMaterial,
+  },
+];
+
+/** "2FA" is not followed by a digit or letter: "tx 2fa3829e…" is the start of a hash. */
+const OTP_LABEL =
+  /(?<![A-Za-z0-9])(?:2fa|mfa|t?otp|one[ -]?time[ -]?(?:code|password|passcode)|(?:google[ -]?)?authenticator(?:[ -]?app)?|google[ -]?(?:auth[ -]?)?code|ga[ -]?code|sms(?:[ -]?verification)?[ -]?code|e-?mail[ -]?verification[ -]?code|verification[ -]?code|security[ -]?code|auth[ -]?code)(?![A-Za-z0-9])|(?:谷歌|短信|手机|邮箱|二次)?验证码|谷歌验证器?|动态口令|动态码/iy;
+
+/** Where a Chinese label can begin (the OTP label's optional prefixes are tried from 验证码 on). */
+const CJK_LABEL_START = /密钥|密码|私钥|验证码|谷歌验证|动态口令|动态码/g;
+
+/** Which labels can begin with a word: bit i for LABEL_RULES[i], TRY_OTP for the one-time code label. */
+const TRY_OTP = 1 << LABEL_RULES.length;
+const TRY_ALL = (TRY_OTP << 1) - 1;
+/** By a word's first three letters (base 26). */
+const TRIGGERS = new Uint8Array(26 ** 3);
+const code3 = (text: string, at: number): number =>
+  (((text.charCodeAt(at) | 32) - 97) * 26 + ((text.charCodeAt(at + 1) | 32) - 97)) * 26 +
+  ((text.charCodeAt(at + 2) | 32) - 97);
+const WORD_TRIGGERS: Record<string, number> = {
+  api: 1 << 0,
+  sec: (1 << 0) | (1 << 1) | TRY_OTP,
+  pas: (1 << 2) | (1 << 3) | (1 << 4),
+  pwd: 1 << 4,
+  pri: 1 << 5,
+  ...Object.fromEntries(
+    ['mfa', 'otp', 'tot', 'one', 'goo', 'aut', 'sms', 'ema', 'ver', 'gac'].map((w) => [w, TRY_OTP]),
+  ),
+};
+for (const [start, triggers] of Object.entries(WORD_TRIGGERS)) TRIGGERS[code3(start, 0)] |= triggers;
+
+export class LabelledValues {
+  readonly found: Span[] = [];
+  /** The last value end looked up (in the text being scanned): values are found left to right. */
+  private valueEnds = { from: -1, breakAt: -1 };
+
+  /** A new text is about to be scanned. */
+  startText(): void {
+    this.valueEnds.from = -1;
+    this.valueEnds.breakAt = -1;
+  }
+
+  /** The word `text.slice(start, end)` (ASCII letters): a label may begin with it. */
+  word(text: string, start: number, end: number, base: number): void {
+    const length = end - start;
+    let triggers = 0;
+    if (length >= 3) triggers = TRIGGERS[code3(text, start)];
+    else if (length === 2)
+      triggers =
+        (text.charCodeAt(start) | 32) === 0x67 && (text.charCodeAt(start + 1) | 32) === 0x61 ? TRY_OTP : 0; // "ga"
+    else if ((text.charCodeAt(start) | 32) === 0x65 && text[start + 1] === '-') triggers = TRY_OTP; // "e-mail"
+    if (triggers & ~TRY_OTP) this.rulesAt(text, start, base, triggers);
+    if (triggers & TRY_OTP) this.otpAt(text, start, base);
+  }
+
+  /** A run of letters and digits that starts with "2fa". */
+  twoFactor(text: string, start: number, base: number): void {
+    this.otpAt(text, start, base);
+  }
+
+  /** Chinese labels in `text` from `from` to `to`. */
+  scanChinese(text: string, from: number, to: number, base: number): void {
+    CJK_LABEL_START.lastIndex = from;
+    for (let m = CJK_LABEL_START.exec(text); m && m.index < to; m = CJK_LABEL_START.exec(text)) {
+      this.rulesAt(text, m.index, base, TRY_ALL);
+      this.otpAt(text, m.index, base);
+    }
+  }
+
+  private rulesAt(text: string, at: number, base: number, rules: number): void {
+    for (let r = 0; r < LABEL_RULES.length; r++) {
+      if (!(rules & (1 << r))) continue;
+      const rule = LABEL_RULES[r];
+      rule.label.lastIndex = at;
+      if (!rule.label.test(text)) continue;
+      const labelEnd = rule.label.lastIndex;
+      SEPARATOR.lastIndex = labelEnd;
+      if (!SEPARATOR.test(text) || SEPARATOR.lastIndex === labelEnd) continue;
+      const valueStart = SEPARATOR.lastIndex;
+      const valueEnd = this.valueEnd(text, valueStart);
+      if (valueEnd === valueStart) continue;
+      const accept = isExplicit(text, labelEnd, valueStart) ? rule.explicit : rule.implicit;
+      if (accept?.(text, valueStart, valueEnd)) this.add(base + valueStart, base + valueEnd, rule.kind);
+    }
+  }
+
+  private otpAt(text: string, at: number, base: number): void {
+    OTP_LABEL.lastIndex = at;
+    if (!OTP_LABEL.test(text)) return;
+    const fillerStart = OTP_LABEL.lastIndex;
+    OTP_FILLER.lastIndex = fillerStart;
+    OTP_FILLER.test(text); // it matches, if only the empty string
+    const codeStart = OTP_FILLER.lastIndex;
+    OTP_CODE.lastIndex = codeStart;
+    if (!OTP_CODE.test(text)) return;
+    const codeEnd = OTP_CODE.lastIndex;
+    // "2FA 2023" is a year; "2FA: 2023" or "验证码是2023" is a code.
+    const explicit = isExplicit(text, fillerStart, codeStart, true);
+    if (explicit || !YEAR.test(text.slice(codeStart, codeEnd)))
+      this.add(base + codeStart, base + codeEnd, 'otp');
+  }
+
+  /** Values of one kind that overlap ("pwd=pwd=pwd=…", each label's value holds the next) are one value. */
+  private add(start: number, end: number, kind: SecretKind): void {
+    const last = this.found.length > 0 ? this.found[this.found.length - 1] : undefined;
+    if (last && last.kind === kind && start >= last.start && start < last.end) {
+      last.end = Math.max(last.end, end);
+      return;
+    }
+    this.found.push({ start, end, kind });
+  }
+
+  /**
+   * Where a value starting at `start` ends: at the first break, 256 characters at most. The break
+   * found last is reused while values start before it, so a text of labels is read once, not once
+   * per label.
+   */
+  private valueEnd(text: string, start: number): number {
+    const cache = this.valueEnds;
+    if (start < cache.from || start > cache.breakAt) {
+      let breakAt = start;
+      while (breakAt < text.length && !endsValue(text.charCodeAt(breakAt))) breakAt += 1;
+      cache.from = start;
+      cache.breakAt = breakAt;
+    }
+    return Math.min(cache.breakAt, start + MAX_VALUE);
+  }
+}

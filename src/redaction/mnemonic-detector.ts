@@ -1,0 +1,671 @@
+import { wordlist as ENGLISH_WORDLIST } from '@scure/bip39/wordlists/english.js';
+import type { Span } from './secret-span';
+import { isWhitespace } from './text-chars';
+
+/**
+ * BIP39 seed phrases (SPEC §9): runs of 12 or more word-list words, checksum or not, fed one word
+ * at a time so that a phrase split over any number of lines or chunks is found whole.
+ *
+ * @scure/bip39 ships ES modules only. The compiled CommonJS app loads it with Node's require(esm)
+ * (Node >= 20.19, as package.json's engines demand); jest compiles it through test/support/esm-transform.js.
+ */
+const WORDLIST: readonly string[] = ENGLISH_WORDLIST;
+
+export const MIN_MNEMONIC_WORDS = 12;
+
+/**
+ * How many list words must stand between two tolerated words (a typo, a stray "and"): at most one
+ * in six words of a run, never two in a row.
+ */
+const WORDS_BETWEEN_TOLERATED = 5;
+
+/**
+ * A tolerated word is counted towards the 12, as a mistyped list word ("wrth" for "worth": a typo
+ * inside the first four letters), unless it is shorter than three letters or one of these: the
+ * words prose joins list words with, which no one mistypes a list word into. None is a list word.
+ */
+const FUNCTION_WORDS = [
+  'the', 'and', 'for', 'with', 'are', 'not', 'from', 'but', 'was', 'were', 'been', 'has', 'had', 'its',
+  'his', 'her', 'him', 'she', 'our', 'their', 'these', 'those', 'which', 'who', 'whom', 'why', 'how',
+  'would', 'could', 'may', 'might', 'does', 'did', 'your', 'onto', 'each', 'every', 'most', 'both',
+  'after', 'unless', 'while', 'whether', 'however', 'yes', 'nor', 'yet', 'per', 'via', 'here', 'new',
+  'get', 'got', 'let', 'out', 'too', 'see',
+]; // prettier-ignore
+
+/**
+ * Very common English words that are list words (1.3 % of the list: 99.9 % of random 10-word
+ * stretches have two or fewer). Prose is full of them; a tolerated word with more than two of them
+ * among the ten list words around it is not let into a run (see readsLikePhrase). Over 2 MB of
+ * English prose (package READMEs, code removed) tolerance with no such check joins list words into
+ * 12 about 15 times; with it and the check on how words are written, 3 times (and 12 list words in
+ * a row, which need no tolerance and are always redacted, twice).
+ */
+const COMMON_WORDS = [
+  'this', 'that', 'you', 'will', 'can', 'have', 'when', 'all', 'any', 'also', 'only', 'other', 'more',
+  'like', 'then', 'there', 'over', 'want', 'need', 'same', 'one', 'just', 'about', 'into', 'what',
+  'they', 'very',
+]; // prettier-ignore
+
+// Words are looked up by the number their letters spell in base 26 ("abc" = 0·26² + 1·26 + 2):
+// BIP39 words are unique in their first four letters; three-letter words must match exactly.
+const LIST_PREFIX = new Uint8Array(26 ** 4);
+const LIST_THREE = new Uint8Array(26 ** 3);
+const IS_LIST = 1;
+const IS_COMMON = 2;
+
+/** The number the first `length` letters from `start` spell, in either case (ASCII letters only). */
+function codeOf(text: string, start = 0, length = text.length - start): number {
+  let code = 0;
+  for (let i = start; i < start + length; i++) code = code * 26 + (text.charCodeAt(i) | 32) - 97;
+  return code;
+}
+
+for (const word of WORDLIST) {
+  if (word.length === 3) LIST_THREE[codeOf(word)] = IS_LIST;
+  else LIST_PREFIX[codeOf(word, 0, 4)] = IS_LIST;
+}
+/** Flags of the word `text.slice(start, start + length)`: IS_LIST, and IS_COMMON too for the common words. */
+function flagsOf(text: string, start = 0, length = text.length - start): number {
+  if (length < 3) return 0;
+  return length === 3 ? LIST_THREE[codeOf(text, start, 3)] : LIST_PREFIX[codeOf(text, start, 4)];
+}
+for (const word of COMMON_WORDS) {
+  if (!WORDLIST.includes(word)) throw new Error(`${word} is not a BIP39 word`);
+  if (word.length === 3) LIST_THREE[codeOf(word)] |= IS_COMMON;
+  else LIST_PREFIX[codeOf(word, 0, 4)] |= IS_COMMON;
+}
+/** By the number their letters spell (exact up to 11 letters). */
+const FUNCTION_WORD_CODES = new Set(FUNCTION_WORDS.map((word) => codeOf(word)));
+const LONGEST_FUNCTION_WORD = Math.max(...FUNCTION_WORDS.map((word) => word.length));
+for (const word of FUNCTION_WORDS) {
+  if (flagsOf(word) & IS_LIST) throw new Error(`${word} is a BIP39 word`);
+}
+/** The first three letters of the function words: a word that starts otherwise is not one. */
+const FUNCTION_WORD_STARTS = new Uint8Array(26 ** 3);
+for (const word of FUNCTION_WORDS) FUNCTION_WORD_STARTS[codeOf(word, 0, 3)] = 1;
+
+function isFunctionWord(text: string, start: number, length: number): boolean {
+  return (
+    length <= LONGEST_FUNCTION_WORD &&
+    FUNCTION_WORD_STARTS[codeOf(text, start, 3)] === 1 &&
+    FUNCTION_WORD_CODES.has(codeOf(text, start, length))
+  );
+}
+
+/**
+ * Every list word, and every list word with one letter left out: a word is a near miss of the list
+ * (one letter wrong, missing, extra or swapped) when it, or it with one letter left out, is here.
+ */
+const NEAR_MISS_INDEX = new Set(
+  WORDLIST.flatMap((word) => [word, ...[...word].map((_, i) => word.slice(0, i) + word.slice(i + 1))]),
+);
+
+/** Whether a word off the list looks like a mistyped list word ("wrth" for "worth", "abandn"). */
+function isNearMiss(word: Word): boolean {
+  const lower = word.source.slice(word.at, word.at + word.end - word.start).toLowerCase();
+  if (NEAR_MISS_INDEX.has(lower)) return true;
+  for (let i = 0; i < lower.length; i++) {
+    if (NEAR_MISS_INDEX.has(lower.slice(0, i) + lower.slice(i + 1))) return true;
+  }
+  return false;
+}
+
+/**
+ * What may stand between two words of one phrase: whitespace of any amount, list separators (comma,
+ * semicolon, hyphen, slash, bar, quotes) and list numbers ("1." "1)" "(1)" "[1]" "#1" "1、"), at
+ * most 12 characters other than whitespace ("(12)," is 5). Anything else ends the run: other
+ * punctuation, numbers of three or more digits, brackets that are not numbering, any other text.
+ * A full stop ends it too, except in a phrase whose every word is followed by one ("abandon.
+ * ability. able.", see DOT): prose reaches 12 list words in a row once full stops are let through
+ * anywhere, but never as 12 one-word sentences.
+ */
+const MAX_GAP_SYMBOLS = 12;
+const SEPARATORS = new Set([...',;|/-_–—"\'“”‘’，、；'].map((char) => char.charCodeAt(0)));
+/** What may follow a list number's digits: "1." "1:" "1：" "1、" "1)" "1）". */
+const NUMBER_ENDS = new Set([...'.:：、)）'].map((char) => char.charCodeAt(0)));
+/** Brackets around a list number: "(1)" "（1）" "[1]". */
+const NUMBER_BRACKETS = new Map(
+  [...['()', '（）', '[]']].map(([open, close]) => [open.charCodeAt(0), close.charCodeAt(0)]),
+);
+
+/** Gap kinds: words joined as a list, words joined as one-word sentences, not joined. */
+const PLAIN = 0;
+const DOT = 1;
+const BREAK = 2;
+type GapKind = typeof PLAIN | typeof DOT | typeof BREAK;
+
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+/** The character code at `k`, or -1 at or past `to`. */
+const codeAt = (text: string, k: number, to: number): number => (k < to ? text.charCodeAt(k) : -1);
+
+/** The kind of the gap `text.slice(from, to)`: read once, left to right, no pattern matching. */
+function classifyGap(text: string, from = 0, to = text.length): GapKind {
+  if (to - from === 1) {
+    // The common case: one space, one separator, one digit (a list number), or anything else.
+    const code = text.charCodeAt(from);
+    return isWhitespace(code) || SEPARATORS.has(code) || isDigit(code) ? PLAIN : BREAK;
+  }
+  let symbols = 0;
+  let stops = 0;
+  let i = from;
+  while (i < to) {
+    const code = text.charCodeAt(i);
+    if (isWhitespace(code)) {
+      i += 1;
+      continue;
+    }
+    let next = i + 1;
+    if (SEPARATORS.has(code)) {
+      // one separator
+    } else if (code === 0x2e && isWhitespace(codeAt(text, i + 1, to))) {
+      stops += 1;
+    } else {
+      // A list number: "#1", "(1)", "[12]", "1.", "12、"; one or two digits, not followed by another.
+      const close = NUMBER_BRACKETS.get(code);
+      const digitsFrom = code === 0x23 || close !== undefined ? i + 1 : i;
+      let digitsTo = digitsFrom;
+      while (digitsTo < to && digitsTo - digitsFrom < 3 && isDigit(codeAt(text, digitsTo, to))) digitsTo += 1;
+      const digits = digitsTo - digitsFrom;
+      if (digits === 0 || digits > 2) return BREAK;
+      next = digitsTo;
+      if (close !== undefined) {
+        if (codeAt(text, next, to) !== close) return BREAK;
+        next += 1;
+      } else if (
+        code !== 0x23 &&
+        NUMBER_ENDS.has(codeAt(text, next, to)) &&
+        !isDigit(codeAt(text, next + 1, to))
+      ) {
+        next += 1;
+      }
+      if (isDigit(codeAt(text, next, to))) return BREAK;
+    }
+    symbols += next - i;
+    if (symbols > MAX_GAP_SYMBOLS) return BREAK;
+    i = next;
+  }
+  return stops === 0 ? PLAIN : stops === 1 ? DOT : BREAK;
+}
+
+/** The part of a gap that decides its kind: whitespace runs as one space, at most a few symbols. */
+function compressGap(gap: string): string {
+  const compressed = gap.replace(/\s+/g, ' ');
+  return compressed.length > 2 * MAX_GAP_SYMBOLS + 2 ? '\u0000'.repeat(MAX_GAP_SYMBOLS + 1) : compressed;
+}
+
+/** A list number directly in front of the first word ("1. ", "(1) ", "#1 ") belongs to the phrase. */
+const LEADING_NUMBER = /(?<![\p{L}\p{N}])(?:#\d{1,2}|[([]\d{1,2}[)\]]|\d{1,2}[.):：、]?)[ \t]*$/u;
+/** Characters a list number can end with; a word after anything else has none. */
+const NUMBER_END = new Uint8Array(0x10000);
+for (const char of '0123456789.):：、]') NUMBER_END[char.charCodeAt(0)] = 1;
+
+/** Where a phrase starting with the word at `start` starts, its list number included. */
+function numberedStart(text: string, start: number): number {
+  let i = start;
+  while (i > start - 8 && i > 0) {
+    const code = text.charCodeAt(i - 1);
+    if (code !== 0x20 && code !== 0x09) break;
+    i -= 1;
+  }
+  if (i === 0 || NUMBER_END[text.charCodeAt(i - 1)] === 0) return start;
+  const before = text.slice(Math.max(0, start - 8), start);
+  const numbering = before.search(LEADING_NUMBER);
+  return numbering >= 0 ? start - before.length + numbering : start;
+}
+
+/** A word as the scanner saw it, in absolute offsets. */
+interface Word {
+  start: number;
+  end: number;
+  /** The start including a list number in front of it (see numbered()). */
+  numberedStart: number;
+  flags: number;
+  /** For a word that is not on the list: whether it counts towards the 12 when tolerated. */
+  counts: boolean;
+  /** The text it was read from, and where in it: to look at its letters again later. */
+  source: string;
+  at: number;
+  /** LOWER, TITLE, UPPER or MIXED; -1 until asked for (see styleOf). */
+  style: number;
+}
+
+/** How a word is written, worked out the first time it is asked for. */
+function styleOf(word: Word): number {
+  if (word.style < 0) word.style = caseStyle(word.source, word.at, word.at + word.end - word.start);
+  return word.style;
+}
+
+/** Copies a word into a buffer a run keeps (the scanner's own two are reused word after word). */
+function keep(word: Word, into: Word): Word {
+  into.start = word.start;
+  into.end = word.end;
+  into.numberedStart = word.numberedStart;
+  into.flags = word.flags;
+  into.counts = word.counts;
+  into.source = word.source;
+  into.at = word.at;
+  into.style = word.style;
+  return into;
+}
+
+/**
+ * How a word is written. A seed phrase is written one way throughout (its first word may be
+ * capitalised, and a word next to it, "Thanks", may be written otherwise); prose capitalises
+ * names and sentences and has words like "TypeScript".
+ */
+const LOWER = 0;
+const TITLE = 1;
+const UPPER = 2;
+const MIXED = 3;
+
+function caseStyle(text: string, start: number, end: number): number {
+  let upper = 0;
+  for (let i = start + 1; i < end; i++) if (text.charCodeAt(i) < 0x61) upper += 1;
+  if (text.charCodeAt(start) >= 0x61) return upper === 0 ? LOWER : MIXED;
+  if (upper === 0) return TITLE;
+  return upper === end - start - 1 ? UPPER : MIXED;
+}
+
+/** How many words are written each way (LOWER, TITLE, UPPER, MIXED). */
+class StyleCounts {
+  lower = 0;
+  title = 0;
+  upper = 0;
+  mixed = 0;
+
+  add(style: number): void {
+    if (style === LOWER) this.lower += 1;
+    else if (style === TITLE) this.title += 1;
+    else if (style === UPPER) this.upper += 1;
+    else this.mixed += 1;
+  }
+
+  addAll(other: StyleCounts): void {
+    this.lower += other.lower;
+    this.title += other.title;
+    this.upper += other.upper;
+    this.mixed += other.mixed;
+  }
+
+  clear(): void {
+    this.lower = 0;
+    this.title = 0;
+    this.upper = 0;
+    this.mixed = 0;
+  }
+
+  /** Two or more words written otherwise than the others, or one written "TypeBox". */
+  looksLikeProse(): boolean {
+    const { lower, title, upper } = this;
+    return this.mixed > 0 || lower + title + upper - Math.max(lower, title, upper) >= 2;
+  }
+}
+
+function emptyWord(): Word {
+  return { start: 0, end: 0, numberedStart: -1, flags: 0, counts: false, source: '', at: 0, style: -1 };
+}
+
+/** A word's start, its list number included; worked out the first time it is asked for. */
+function numbered(word: Word): number {
+  if (word.numberedStart < 0) word.numberedStart = word.start - word.at + numberedStart(word.source, word.at);
+  return word.numberedStart;
+}
+
+/** How many words either side of a tolerated word are looked at to judge it. */
+const JUDGED_WORDS = 5;
+
+/**
+ * List words in a row, without a tolerated word between them: where they are, how many, and how
+ * its first and last few words are written (the words next to a tolerated word on either side).
+ */
+class Segment {
+  start = 0;
+  end = 0;
+  words = 0;
+  /** Common words in all of it, and whether any word is written "TypeBox". */
+  common = 0;
+  mixed = false;
+  /** The first JUDGED_WORDS words: how they are written, and how many are common words. */
+  readonly headStyles = new StyleCounts();
+  headCommon = 0;
+  /** The last JUDGED_WORDS words, as a ring: style and common flag of each. */
+  private readonly tailStyles = new Int8Array(JUDGED_WORDS);
+  private readonly tailCommon = new Int8Array(JUDGED_WORDS);
+
+  reset(word: Word): void {
+    this.start = numbered(word);
+    this.end = word.end;
+    this.words = 0;
+    this.common = 0;
+    this.mixed = false;
+    this.headStyles.clear();
+    this.headCommon = 0;
+  }
+
+  add(word: Word): void {
+    const common = word.flags & IS_COMMON ? 1 : 0;
+    const style = styleOf(word);
+    if (this.words < JUDGED_WORDS) {
+      this.headStyles.add(style);
+      this.headCommon += common;
+    }
+    this.tailStyles[this.words % JUDGED_WORDS] = style;
+    this.tailCommon[this.words % JUDGED_WORDS] = common;
+    this.common += common;
+    this.mixed ||= style === MIXED;
+    this.words += 1;
+    this.end = word.end;
+  }
+
+  /**
+   * Adds how the last JUDGED_WORDS words are written to `into` (less the segment's first word, if
+   * `skipFirst`); returns how many of them are common words.
+   */
+  addTail(into: StyleCounts, skipFirst: boolean): number {
+    let common = 0;
+    for (let k = Math.max(0, this.words - JUDGED_WORDS); k < this.words; k++) {
+      if (skipFirst && k === 0) continue;
+      into.add(this.tailStyles[k % JUDGED_WORDS]);
+      common += this.tailCommon[k % JUDGED_WORDS];
+    }
+    return common;
+  }
+}
+
+/** Scratch space for judging a tolerated word. */
+const styles = new StyleCounts();
+
+/**
+ * Whether the list words either side of a tolerated word read like a seed phrase rather than
+ * prose: the five next to it on each side written one way (a run's first word may be
+ * capitalised: `skipFirst` leaves it out of `before`), with at most two common words among them;
+ * no more than one in six of the two segments' words common, and none written like "TypeBox".
+ */
+function readsLikePhrase(
+  before: Segment | undefined,
+  tolerated: Word,
+  after: Segment | undefined,
+  skipFirst: boolean,
+): boolean {
+  styles.clear();
+  let common = 0;
+  if (before) common += before.addTail(styles, skipFirst);
+  if (after) {
+    styles.addAll(after.headStyles);
+    common += after.headCommon;
+  }
+  styles.add(styleOf(tolerated));
+  if (common > 2 || styles.looksLikeProse() || before?.mixed || after?.mixed) return false;
+  const words = (before?.words ?? 0) + (after?.words ?? 0) + (tolerated.counts ? 1 : 0);
+  return ((before?.common ?? 0) + (after?.common ?? 0)) * 6 <= words;
+}
+
+/**
+ * One way of joining words (PLAIN or DOT) and the run it has open. A run is segments of list
+ * words joined by tolerated words (words off the list) by gaps of its kind; two tolerated words
+ * have at least five list words between them. A tolerated word joins the segments either side of
+ * it only if they read like a phrase (readsLikePhrase): prose joins its list words with "the", "and",
+ * and is full of "you", "can", "that"; a typo in a phrase sits among random words written one way.
+ * A chain of segments so joined is a phrase when its list words and counted tolerated words reach
+ * 12, and all of it is redacted, tolerated words included. It starts and ends with a list word, or
+ * with a near miss of one (a typo in the first or last word of a phrase), never with another word
+ * ("…flag Regards").
+ */
+class RunTracker {
+  private open = false;
+  /** The segment being read, and the one before it (two buffers, swapped). */
+  private current = new Segment();
+  private previous = new Segment();
+  /** Whether `current` (`previous`) is the first segment of the run. */
+  private currentIsFirst = true;
+  private previousIsFirst = false;
+  /** The tolerated word between `previous` and `current`, judged once `current` is complete. */
+  private join: Word | undefined;
+  /** A tolerated word after `current`, waiting for the list word that keeps it in the run. */
+  private pending: Word | undefined;
+  /** Buffers for `pending`, `join` and `leading`, which outlive the scanner's own. */
+  private pendingWord = emptyWord();
+  private joinWord = emptyWord();
+  private readonly leadingWord = emptyWord();
+  /** The counted word just before the run, which starts it if it is a near miss that reads like one. */
+  private leading: Word | undefined;
+  /** Whether `leading` reads like part of the phrase (judged with the run's first segment). */
+  private leadingFits = false;
+  /** The chain of joined segments that ends with `previous` (or `current`), not counting `current` yet. */
+  private chainStart = 0;
+  private chainEnd = 0;
+  private chainWords = 0;
+  private chainStartsRun = true;
+
+  constructor(
+    readonly kind: GapKind,
+    private readonly found: Span[],
+  ) {}
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Where a phrase in the open run can start at the earliest (Infinity when none is open). */
+  get start(): number {
+    if (!this.open) return Infinity;
+    return this.leading && this.chainStartsRun
+      ? Math.min(numbered(this.leading), this.chainStart)
+      : this.chainStart;
+  }
+
+  /** The next word, joined to the previous one by a gap of `gap` kind; `previous` is the word before. */
+  add(word: Word, gap: GapKind, previous: Word | undefined): void {
+    if (gap !== this.kind) this.close();
+    if (word.flags & IS_LIST) {
+      if (!this.open) this.begin(word, gap === this.kind ? previous : undefined);
+      else this.extend(word);
+    } else if (this.open) {
+      this.tolerate(word);
+    }
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.completeSegment();
+    const trailing = this.pending;
+    const acceptTrailing =
+      trailing !== undefined &&
+      trailing.counts &&
+      this.chainWords + 1 + (this.chainStartsRun && this.leadingFits ? 1 : 0) >= MIN_MNEMONIC_WORDS &&
+      readsLikePhrase(this.current, trailing, undefined, this.currentIsFirst) &&
+      isNearMiss(trailing);
+    this.endChain(acceptTrailing ? trailing : undefined);
+    this.pending = undefined;
+    this.join = undefined;
+    this.leading = undefined;
+  }
+
+  private begin(word: Word, previous: Word | undefined): void {
+    this.open = true;
+    this.leading =
+      previous && !(previous.flags & IS_LIST) && previous.counts
+        ? keep(previous, this.leadingWord)
+        : undefined;
+    this.leadingFits = false;
+    this.join = undefined;
+    this.pending = undefined;
+    this.current.reset(word);
+    this.currentIsFirst = true;
+    this.startChain(this.current, true);
+    this.current.add(word);
+  }
+
+  private extend(word: Word): void {
+    if (this.pending) {
+      // The tolerated word has a list word after it: `current` is complete, a new segment starts.
+      this.completeSegment();
+      this.join = this.pending;
+      this.pending = undefined;
+      // The judged join's buffer is free again: the next tolerated word goes there.
+      [this.pendingWord, this.joinWord] = [this.joinWord, this.pendingWord];
+      [this.previous, this.current] = [this.current, this.previous];
+      this.previousIsFirst = this.currentIsFirst;
+      this.currentIsFirst = false;
+      this.current.reset(word);
+    }
+    this.current.add(word);
+  }
+
+  private tolerate(word: Word): void {
+    if (this.pending) {
+      // Two words off the list in a row end the run; the second may start the next one.
+      this.close();
+    } else if (this.currentIsFirst || this.current.words >= WORDS_BETWEEN_TOLERATED) {
+      this.pending = keep(word, this.pendingWord);
+    } else {
+      // Too soon after the last tolerated word: this run ends, and a new one starts with the list
+      // words since then, so a phrase right after a near miss is still found whole.
+      this.close();
+      this.open = true;
+      this.currentIsFirst = true;
+      this.leadingFits = false;
+      this.startChain(this.current, false);
+      this.pending = keep(word, this.pendingWord);
+    }
+  }
+
+  private startChain(first: Segment, startsRun: boolean): void {
+    this.chainStart = first.start;
+    this.chainEnd = first.end;
+    this.chainWords = 0;
+    this.chainStartsRun = startsRun;
+  }
+
+  /** `current` is complete: it joins the chain, or, if its join reads like prose, starts a new one. */
+  private completeSegment(): void {
+    const segment = this.current;
+    if (this.join === undefined) {
+      this.chainWords += segment.words;
+      this.chainEnd = segment.end;
+      if (this.chainStartsRun && this.leading) {
+        this.leadingFits = readsLikePhrase(undefined, this.leading, segment, false);
+      }
+    } else if (readsLikePhrase(this.previous, this.join, segment, this.previousIsFirst)) {
+      this.chainWords += (this.join.counts ? 1 : 0) + segment.words;
+      this.chainEnd = segment.end;
+    } else {
+      this.endChain(undefined);
+      this.startChain(segment, false);
+      this.chainWords = segment.words;
+    }
+    this.join = undefined;
+  }
+
+  private endChain(trailing: Word | undefined): void {
+    let words = this.chainWords;
+    let start = this.chainStart;
+    let end = this.chainEnd;
+    if (trailing) {
+      words += 1;
+      end = trailing.end;
+    }
+    // Whether the word before is a near miss is asked only of a run that is (nearly) a phrase.
+    if (this.chainStartsRun && this.leading && this.leadingFits && words + 1 >= MIN_MNEMONIC_WORDS) {
+      if (isNearMiss(this.leading)) {
+        words += 1;
+        start = numbered(this.leading);
+      }
+    }
+    if (words >= MIN_MNEMONIC_WORDS) this.found.push({ start, end, kind: 'mnemonic' });
+  }
+}
+
+/**
+ * Takes the words of a text in order (the scanner calls `word` for each maximal run of ASCII
+ * letters) and reports the phrases among them. The gap text between two words is handed over as
+ * it is seen, so a gap may span any number of lines or chunks.
+ */
+export class MnemonicDetector {
+  readonly found: Span[] = [];
+  private readonly plain = new RunTracker(PLAIN, this.found);
+  private readonly dot = new RunTracker(DOT, this.found);
+  private previous: Word | undefined;
+  private readonly buffers: [Word, Word] = [emptyWord(), emptyWord()];
+  private nextBuffer = 0;
+  /** The gap seen so far after the previous word, in chunks already scanned (compressed). */
+  private gapHead = '';
+
+  /**
+   * The word `text.slice(start, end)` (offsets in `text`; `base` turns them absolute). `gapFrom` is
+   * where the gap in front of it starts within `text`: the previous word's end, or the scan's start
+   * when that word was in an earlier chunk.
+   */
+  word(text: string, start: number, end: number, base: number, gapFrom: number): void {
+    const length = end - start;
+    const flags = flagsOf(text, start, length);
+    const counts = !(flags & IS_LIST) && length >= 3 && !isFunctionWord(text, start, length);
+    const { plain, dot } = this;
+    // The gap in front matters only to a run it may extend, or to a word that may start one.
+    const joinable = this.previous !== undefined && (plain.isOpen || dot.isOpen || this.previous.counts);
+    let gap: GapKind = BREAK;
+    if (joinable) {
+      gap =
+        this.gapHead === '' && start - gapFrom === 1 && text.charCodeAt(gapFrom) === 0x20
+          ? PLAIN
+          : this.gapHead === ''
+            ? classifyGap(text, gapFrom, start)
+            : classifyGap(this.gapHead + text.slice(gapFrom, start));
+    }
+    this.gapHead = '';
+    if (!(flags & IS_LIST) && !counts && !plain.isOpen && !dot.isOpen) {
+      // Neither on the list nor counted, and no run to tolerate it in: nothing follows from it.
+      this.previous = undefined;
+      return;
+    }
+    // Two words are alive at a time (this one and the previous): a run that keeps one copies it.
+    const word = this.buffers[this.nextBuffer];
+    this.nextBuffer ^= 1;
+    word.start = base + start;
+    word.end = base + end;
+    word.numberedStart = -1;
+    word.flags = flags;
+    word.counts = counts;
+    word.source = text;
+    word.at = start;
+    word.style = -1;
+    plain.add(word, gap, this.previous);
+    if (gap === DOT || dot.isOpen) {
+      // A run of one-word sentences starts at the first full stop: most text has none, and the word
+      // before it is a run of one word until then.
+      if (!dot.isOpen && gap === DOT && this.previous && this.previous.flags & IS_LIST) {
+        dot.add(this.previous, BREAK, undefined);
+      }
+      dot.add(word, gap, this.previous);
+    }
+    this.previous = word;
+  }
+
+  /** The scan of a chunk ended at `end` (in `text`); the gap after the last word may go on. */
+  chunkEnd(text: string, gapFrom: number, end: number): void {
+    if (!this.previous) return;
+    this.gapHead = compressGap(this.gapHead + text.slice(gapFrom, end));
+    if (this.gapHead.replace(/ /g, '').length > MAX_GAP_SYMBOLS) {
+      // Too much between words already: whatever comes next, the runs end here (and the text
+      // after them need not be held back).
+      this.plain.close();
+      this.dot.close();
+      this.previous = undefined;
+      this.gapHead = '';
+    }
+  }
+
+  finish(): void {
+    this.plain.close();
+    this.dot.close();
+    this.previous = undefined;
+    this.gapHead = '';
+  }
+
+  /** No phrase found later can start before this offset. */
+  get holdFrom(): number {
+    const previous = this.previous ? numbered(this.previous) : Infinity;
+    return Math.min(previous, this.plain.start, this.dot.start);
+  }
+}
