@@ -99,6 +99,19 @@ async function eventually(check: () => void, timeoutMs = 15_000): Promise<void> 
   }
 }
 
+/** An attachment's stored bytes, as the customer downloads them. */
+function downloadBytes(session: Session, id: string) {
+  return session
+    .get(`/v1/attachments/${id}/content`)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+}
+
 describe('secrets customers paste', () => {
   let t: TestApp;
   let customer: Session;
@@ -205,15 +218,7 @@ describe('secrets customers paste', () => {
     ).expect(201);
     expect(upload.body.filename).not.toContain(FILENAME_PASSWORD);
     expect(upload.body.filename).toMatch(/REDACTED.password.*\.txt$/);
-    const download = await customer
-      .get(`/v1/attachments/${upload.body.id}/content`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const download = await downloadBytes(customer, upload.body.id);
     const stored = (download.body as Buffer).toString('utf8');
     expect(stored).toBe('Backup of my wallet:\n[REDACTED:mnemonic]\n\n--\n[REDACTED:private_key]\n');
     const events = (await customer.get(`${url}/events?limit=100`).expect(200)).body.data;
@@ -258,15 +263,7 @@ describe('secrets customers paste', () => {
     expect(filler.length).toBeLessThan(64 * 1024);
     expect(filler.length + words.length).toBeGreaterThan(64 * 1024);
     const upload = await uploadText(customer, ticket.id, content, 'wallet-export.log').expect(201);
-    const download = await customer
-      .get(`/v1/attachments/${upload.body.id}/content`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const download = await downloadBytes(customer, upload.body.id);
     expect((download.body as Buffer).toString('utf8')).toBe(`${filler}[REDACTED:mnemonic]\n${filler}`);
     expect(upload.body.size).toBe((download.body as Buffer).length);
     await expectNoSecretAnywhere();
