@@ -5,14 +5,14 @@ import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PreparedQuery } from '../database/prepared-query';
-import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
+import type { CalendarSpec } from '../sla/calendar/business-calendar';
 import { SlaEngine } from '../sla/sla-engine';
 import { nearestDueAt, nextCheckAt, scheduleNextEscalation, type Timer } from '../sla/sla-timers';
 import { SlaTimersRepository } from '../sla/sla-timers.repository';
 import { toTicketResponse } from '../tickets/ticket.mapper';
 import { SYSTEM_ACTOR, type Ticket, type TicketWithSla } from '../tickets/ticket.types';
 import { Timeline, type TimelineEvent } from '../tickets/timeline';
-import { type SweepRow, TicketsRepository } from '../tickets/tickets.repository';
+import { type SweepRow, TicketsRepository, timerFromJson } from '../tickets/tickets.repository';
 import { etagOf, TicketsService, type TicketResult } from '../tickets/tickets.service';
 import {
   escalateOnce,
@@ -99,7 +99,10 @@ export class EscalationService {
         const { policies, findGroup, calendars } = await this.sweepContext(manager, run, loaded);
         const states = loaded.map(({ ticket, timers }) => ({
           ticket,
-          timers: timers.map((timer) => timerOf(timer, calendars)),
+          // The run's calendars; one deleted meanwhile counts as 24x7, as every timer read has it.
+          timers: timers.map((timer) =>
+            timerFromJson(timer, timer.calendarId === null ? undefined : calendars.get(timer.calendarId)),
+          ),
         }));
         const plans = states.map((state) => {
           const maxLevel = maxLevelOf(policies, state.ticket.policyId);
@@ -472,58 +475,8 @@ interface SweepState {
   timers: TimerRow[];
 }
 
-type TimerDate =
-  | 'startedAt'
-  | 'dueAt'
-  | 'atRiskAt'
-  | 'pausedAt'
-  | 'breachedAt'
-  | 'achievedAt'
-  | 'stoppedAt'
-  | 'nextEscalationAt';
-
-/** A timer as findManyForSweep reads it: JSON, so its times are ISO strings; without its calendar. */
-interface TimerRow extends Omit<Timer, 'calendar' | TimerDate> {
-  startedAt: string;
-  dueAt: string;
-  atRiskAt: string;
-  pausedAt: string | null;
-  breachedAt: string | null;
-  achievedAt: string | null;
-  stoppedAt: string | null;
-  nextEscalationAt: string | null;
-}
-
-/**
- * A timer with its calendar from the run's; one whose calendar is gone (deleted meanwhile) counts
- * 24x7, as TicketsRepository's reads have it. Built in one literal, so a new Timer field cannot be
- * left out unnoticed.
- */
-function timerOf(row: TimerRow, calendars: ReadonlyMap<string, CalendarSpec>): Timer {
-  const date = (value: string | null) => (value === null ? null : new Date(value));
-  return {
-    id: row.id,
-    kind: row.kind,
-    cycle: row.cycle,
-    status: row.status,
-    running: row.running,
-    targetMinutes: row.targetMinutes,
-    atRiskPercent: row.atRiskPercent,
-    calendarId: row.calendarId,
-    calendar: (row.calendarId === null ? undefined : calendars.get(row.calendarId)) ?? CALENDAR_24X7,
-    startedAt: new Date(row.startedAt),
-    dueAt: new Date(row.dueAt),
-    atRiskAt: new Date(row.atRiskAt),
-    atRiskNotified: row.atRiskNotified,
-    pausedAt: date(row.pausedAt),
-    pausedMinutes: row.pausedMinutes,
-    breachedAt: date(row.breachedAt),
-    achievedAt: date(row.achievedAt),
-    stoppedAt: date(row.stoppedAt),
-    escalations: row.escalations,
-    nextEscalationAt: date(row.nextEscalationAt),
-  };
-}
+/** A timer as findManyForSweep reads it: JSON (times as ISO strings), without its calendar. */
+type TimerRow = Record<string, unknown> & { calendarId: string | null };
 
 interface GroupRow {
   id: string;

@@ -95,11 +95,14 @@ const TIMESTAMPS = [
   'nextEscalationAt',
 ];
 
-/** Timers read as JSON: timestamps become Dates, a deleted calendar counts as 24x7. */
-export function timerFromJson(json: Record<string, unknown>): Timer {
+/**
+ * Timers read as JSON: timestamps become Dates; the calendar is the one given, else the one read
+ * with the timer, and a deleted calendar counts as 24x7.
+ */
+export function timerFromJson(json: Record<string, unknown>, calendar?: CalendarSpec): Timer {
   const timer = { ...json } as Record<string, unknown>;
   for (const key of TIMESTAMPS) timer[key] = timer[key] ? new Date(timer[key] as string) : null;
-  timer.calendar = (json.calendar as CalendarSpec | null) ?? CALENDAR_24X7;
+  timer.calendar = calendar ?? (json.calendar as CalendarSpec | null) ?? CALENDAR_24X7;
   return timer as unknown as Timer;
 }
 
@@ -107,7 +110,7 @@ type Row = Ticket & { timers: Record<string, unknown>[] | null; targets: PolicyT
 
 function toTicketWithSla(row: Row): TicketWithSla {
   const { timers, targets, ...ticket } = row;
-  return { ticket, timers: (timers ?? []).map(timerFromJson), targets };
+  return { ticket, timers: (timers ?? []).map((timer) => timerFromJson(timer)), targets };
 }
 
 /** A ticket as the sweep writes it back; `changed` bumps the version (a moved check time alone does not). */
