@@ -161,6 +161,10 @@ export class WebhookOutboxRepository {
     windowMs: number,
   ): Promise<AttemptOutcome> {
     return this.dataSource.transaction(async (manager) => {
+      // Locks in the order an endpoint's DELETE takes them (the endpoint, then its deliveries by
+      // cascade): updating the delivery first and then logging the attempt (whose foreign key
+      // share-locks the endpoint) would deadlock with a DELETE that came in between.
+      await manager.query(`SELECT 1 FROM webhooks WHERE id = $1 FOR KEY SHARE`, [delivery.webhookId]);
       const [rows]: UpdateResult<{ status: 'pending' | 'delivered' | 'failed'; attempts: number }> =
         await manager.query(
           `UPDATE webhook_deliveries SET

@@ -999,3 +999,25 @@ describe('database constraint errors', () => {
     expect(unexpected).toBeUndefined();
   });
 });
+
+/** A transaction PostgreSQL rolled back for a concurrent one is the client's to retry, not a 500. */
+describe('concurrency failures', () => {
+  it.each([
+    ['40P01', 'deadlock_detected'],
+    ['40001', 'serialization_failure'],
+  ])('maps %s (%s) to 503 with Retry-After and no internals', (code) => {
+    const driverError = Object.assign(new Error('deadlock detected'), { code });
+    const { problem, unexpected } = toProblem(
+      new QueryFailedError('DELETE FROM webhooks WHERE id = $1', ['x'], driverError),
+    );
+    expect(problem).toEqual({
+      type: expect.stringMatching(/concurrent_change$/),
+      title: 'Service unavailable',
+      status: 503,
+      detail: expect.stringContaining('send it again'),
+      retryAfter: 1,
+    });
+    expect(JSON.stringify(problem)).not.toMatch(/webhooks|DELETE|deadlock/);
+    expect(unexpected).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { WebhookOutboxRepository } from '../../src/webhooks/webhook-outbox.repository';
 import { verifySignature } from '../../src/webhooks/webhook-signature';
@@ -649,5 +650,53 @@ describe('outbox claims', () => {
       ['failed', 1],
       ['delivered', 1],
     ]);
+  });
+
+  // Lock order only matters with concurrent sessions: PGlite runs one transaction at a time.
+  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  onPostgres('records an attempt while its endpoint is being deleted without a deadlock', async () => {
+    const admin = await t.as('admin');
+    const webhook = await createWebhook(admin, 'http://127.0.0.1:9/gone', { events: ['ticket.created'] });
+    await openTicket(await t.as('customer'));
+    const outbox = t.app.get(WebhookOutboxRepository);
+    const token = '00000000-0000-4000-8000-000000000004';
+    const [delivery] = (
+      await outbox.claim({ limit: 1000, perEndpoint: 1000, leaseMs: 60_000, token })
+    ).filter((row) => row.webhookId === webhook.id);
+
+    // The admin's DELETE, held open after its first step: the endpoint's row is locked.
+    const deleting = new Client({ connectionString: process.env.DATABASE_URL });
+    await deleting.connect();
+    try {
+      await deleting.query('BEGIN');
+      await deleting.query('SELECT 1 FROM webhooks WHERE id = $1 FOR UPDATE', [webhook.id]);
+      const recording = outbox.recordAttempt(
+        delivery,
+        token,
+        { ok: true, statusCode: 204, durationMs: 2, error: null, retryInMs: 0 },
+        86_400_000,
+      );
+      // Wait until the worker's transaction is blocked on a lock, whichever statement it got to.
+      for (;;) {
+        const [{ waiting }] = (
+          await deleting.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows;
+        if (waiting > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // The cascade reaches the delivery: the worker must not hold it while waiting for the endpoint.
+      await deleting.query('DELETE FROM webhooks WHERE id = $1', [webhook.id]);
+      await deleting.query('COMMIT');
+      await expect(recording).resolves.toBe('delivered');
+    } finally {
+      await deleting.end();
+    }
+    const left = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM webhook_attempts WHERE webhook_id = $1`, [webhook.id]);
+    expect(left[0].n).toBe(0);
   });
 });

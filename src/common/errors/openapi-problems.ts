@@ -20,6 +20,11 @@ const EVERY_ROUTE = {
   '500': problem('Unexpected error; the detail names the request id, never internals.'),
 };
 const WITH_BODY = { '413': problem('Body over 1 MiB (or a file over ATTACHMENT_MAX_BYTES).') };
+const WRITES = {
+  '503': problem('Rolled back for a concurrent change (a deadlock): nothing was applied; send it again.', {
+    'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+  }),
+};
 
 /** Adds the common problem responses to every `/v1` operation that does not declare them itself. */
 export function withCommonProblems(document: OpenAPIObject): OpenAPIObject {
@@ -27,9 +32,11 @@ export function withCommonProblems(document: OpenAPIObject): OpenAPIObject {
     if (!path.startsWith('/v1/')) continue;
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const common = ['post', 'put', 'patch'].includes(method)
-        ? { ...EVERY_ROUTE, ...WITH_BODY }
-        : EVERY_ROUTE;
+      const common = {
+        ...EVERY_ROUTE,
+        ...(['post', 'put', 'patch'].includes(method) ? WITH_BODY : {}),
+        ...(method === 'get' ? {} : WRITES),
+      };
       operation.responses = { ...common, ...operation.responses };
     }
   }

@@ -97,6 +97,19 @@ export function toProblem(error: unknown): ProblemResult {
         };
       case '23514':
         return { problem: problem('validation_failed', 400, 'Invalid request', 'A value is not allowed.') };
+      // A deadlock or serialization failure with a concurrent change: the transaction was rolled back
+      // whole, nothing was applied, and the same request is expected to succeed when sent again.
+      case '40001':
+      case '40P01':
+        return {
+          problem: problem(
+            'concurrent_change',
+            503,
+            'Service unavailable',
+            'The request collided with a concurrent change and was not applied; send it again.',
+            { retryAfter: 1 },
+          ),
+        };
       case '22P02':
       case '22021':
       case '22P05':
