@@ -84,18 +84,32 @@ export class GroupsRepository {
     return toGroup(row);
   }
 
+  /**
+   * Applies the changes; a new tier is carried to the group's tickets in the same transaction (a
+   * ticket's `tier` is its group's), as a change of theirs: new version, so their ETags move on.
+   */
   async update(id: string, changes: GroupChanges): Promise<Group | undefined> {
-    const [rows]: [GroupRow[], number] = await this.dataSource.query(
-      `UPDATE groups SET
+    return this.dataSource.transaction(async (manager) => {
+      const [rows]: [GroupRow[], number] = await manager.query(
+        `UPDATE groups SET
          name = COALESCE($2, name),
          tier = COALESCE($3, tier),
          categories = COALESCE($4::text[], categories),
          members = COALESCE($5::text[], members),
          updated_at = now()
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, changes.name ?? null, changes.tier ?? null, changes.categories ?? null, changes.members ?? null],
-    );
-    return rows.length === 0 ? undefined : toGroup(rows[0]);
+        [id, changes.name ?? null, changes.tier ?? null, changes.categories ?? null, changes.members ?? null],
+      );
+      if (rows.length === 0) return undefined;
+      if (changes.tier !== undefined) {
+        await manager.query(
+          `UPDATE tickets SET tier = $2, version = version + 1, updated_at = now()
+            WHERE group_id = $1 AND tier <> $2`,
+          [id, changes.tier],
+        );
+      }
+      return toGroup(rows[0]);
+    });
   }
 
   /**

@@ -253,6 +253,12 @@ export class TicketsService {
         triggers.push({ type: 'policyInputsChanged' });
       }
       if (events.length === 0) return state;
+      if (ticket.status === 'closed') {
+        throw new AppError(
+          'invalid_transition',
+          'The ticket is closed and final; open a new ticket instead.',
+        );
+      }
       return this.commitChange(manager, state, changes, events, triggers, now);
     });
     return { ticket: toTicketResponse(updated, this.clock.now()), etag: etagOf(updated.ticket.version) };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { openTicket } from '../support/given';
 import { type Session, TestApp } from '../support/test-app';
 
 const PROBLEM = 'application/problem+json';
@@ -637,6 +638,19 @@ describe('groups', () => {
     const res = await admin.delete(`/v1/groups/${busy.id}`).expect(409);
     expect(res.headers['content-type']).toContain(PROBLEM);
     await agent.get(`/v1/groups/${busy.id}`).expect(200);
+  });
+
+  it('carries a new tier to the tickets in the group, with a new ETag', async () => {
+    const group = await givenGroup({ tier: 1 });
+    const ticket = await openTicket(customer);
+    await agent.patch(`/v1/tickets/${ticket.id}`, { groupId: group.id }).expect(200);
+    const before = await agent.get(`/v1/tickets/${ticket.id}`).expect(200);
+    expect(before.body.tier).toBe(1);
+
+    await admin.patch(`/v1/groups/${group.id}`, { tier: 2 }).expect(200);
+    const after = await agent.get(`/v1/tickets/${ticket.id}`).expect(200);
+    expect(after.body.tier).toBe(2);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
   });
 
   it('forbids writes to agents, supervisors and customers (403)', async () => {

@@ -208,6 +208,14 @@ describe('tickets', () => {
       expect(res.headers['content-type']).toContain(PROBLEM);
       await customer.post(`${url}/messages`, { body: 'hello?' }).expect(409);
       await agent.post(`${url}/messages`, { body: 'note', visibility: 'internal' }).expect(409);
+      // Closed is final for every field, not only the status; a request that changes nothing is fine.
+      for (const change of [{ priority: 'urgent' }, { tags: ['late'] }, { assigneeId: 'agent-9' }]) {
+        await agent.patch(url, change).expect(409);
+      }
+      await agent.patch(url, { status: 'closed', priority: closed.body.priority }).expect(200);
+      const after = await agent.get(url).expect(200);
+      expect(after.body).toMatchObject({ priority: closed.body.priority, tags: [], assigneeId: null });
+      expect(after.headers.etag).toBe(closed.headers.etag);
     });
 
     it('lets a customer set solved and nothing else', async () => {
