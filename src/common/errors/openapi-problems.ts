@@ -2,10 +2,14 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 
 type Operation = { responses?: Record<string, unknown> };
 
+const PROBLEM_CONTENT = {
+  'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } },
+};
+
 const problem = (description: string, headers?: Record<string, unknown>) => ({
   description,
   ...(headers ? { headers } : {}),
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } },
+  content: PROBLEM_CONTENT,
 });
 
 /** Answers every `/v1` route can give, whatever the route: listed once here rather than on each controller. */
@@ -17,7 +21,9 @@ const EVERY_ROUTE = {
     'RateLimit-Remaining': { schema: { type: 'integer' } },
     'RateLimit-Reset': { schema: { type: 'integer' } },
   }),
-  '500': problem('Unexpected error; the detail names the request id, never internals.'),
+  '500': problem(
+    'Unexpected error, logged with the request id (X-Request-Id); the answer holds no internals.',
+  ),
 };
 const WITH_BODY = { '413': problem('Body over 1 MiB (or a file over ATTACHMENT_MAX_BYTES).') };
 const WRITES = {
@@ -26,18 +32,26 @@ const WRITES = {
   }),
 };
 
-/** Adds the common problem responses to every `/v1` operation that does not declare them itself. */
+/**
+ * Adds the common problem responses to every `/v1` operation that does not declare them itself, and
+ * makes every error response of every operation what the filter sends: `application/problem+json` with
+ * the problem schema (controllers declare errors with a description, Nest would list them as JSON).
+ */
 export function withCommonProblems(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith('/v1/')) continue;
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const common = {
-        ...EVERY_ROUTE,
-        ...(['post', 'put', 'patch'].includes(method) ? WITH_BODY : {}),
-        ...(method === 'get' ? {} : WRITES),
-      };
-      operation.responses = { ...common, ...operation.responses };
+      if (path.startsWith('/v1/')) {
+        const common = {
+          ...EVERY_ROUTE,
+          ...(['post', 'put', 'patch'].includes(method) ? WITH_BODY : {}),
+          ...(method === 'get' ? {} : WRITES),
+        };
+        operation.responses = { ...common, ...operation.responses };
+      }
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (Number(status) >= 400) Object.assign(response as object, { content: PROBLEM_CONTENT });
+      }
     }
   }
   return document;
