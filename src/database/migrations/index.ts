@@ -5,6 +5,7 @@ import { Attachments1763798400002 } from './1763798400002-attachments';
 import { Webhooks1763798400003 } from './1763798400003-webhooks';
 import { TimerElapsed1763798400004 } from './1763798400004-timer-elapsed';
 import { SlaTimersFillfactor1763798400005 } from './1763798400005-sla-timers-fillfactor';
+import { ResourceVersions1763798400050 } from './1763798400050-resource-versions';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Webhooks1763798400003,
   TimerElapsed1763798400004,
   SlaTimersFillfactor1763798400005,
+  ResourceVersions1763798400050,
 ];
