@@ -110,7 +110,7 @@ export class TicketsService {
         priority: request.priority ?? defaultPriority(request.category, request.subcategory),
         status: 'new',
         channel: request.channel ?? 'web',
-        locale: request.locale ?? viewer.locale ?? 'en',
+        locale: request.locale ?? (staff ? 'en' : (viewer.locale ?? 'en')),
         requesterId: staff ? request.requesterId! : viewer.id,
         requesterVip: staff ? 0 : viewer.vip,
         assigneeId: null,

@@ -73,7 +73,11 @@ export class CreateTicketRequest {
   @IsIn(PRIORITIES)
   priority?: Priority;
 
-  @ApiPropertyOptional({ example: 'zh-CN', description: "Defaults to the token's locale, else en." })
+  @ApiPropertyOptional({
+    example: 'zh-CN',
+    description:
+      "Defaults to the customer's token locale, else en (en when an agent opens the ticket for a customer).",
+  })
   @IfPresent()
   @IsString()
   @Matches(LOCALE, { message: 'must be a language tag such as en or zh-CN' })
