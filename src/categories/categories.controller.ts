@@ -3,11 +3,13 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Param,
   Patch,
   type PipeTransform,
   Post,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -25,6 +27,8 @@ import {
 import { CurrentViewer, Roles } from '../auth/auth.decorators';
 import type { Viewer } from '../auth/roles';
 import { AppError } from '../common/errors/app-error';
+import { ApiIfMatch, ETAG_HEADER, sendEtag } from '../common/http/etag';
+import type { FastifyReply } from 'fastify';
 import { CategoriesService } from './categories.service';
 import {
   CATALOGUE_KEY,
@@ -81,33 +85,49 @@ export class CategoriesController {
   @Get(':key')
   @ApiOperation({ summary: 'One category' })
   @ApiParam({ name: 'key', example: 'deposit_withdrawal' })
-  @ApiOkResponse({ type: CategoryResponse })
+  @ApiOkResponse({ type: CategoryResponse, headers: ETAG_HEADER })
   @ApiNotFoundResponse({ description: 'No such category (or, for a customer, a disabled one).' })
-  async get(@CategoryKey() key: string, @CurrentViewer() viewer: Viewer): Promise<CategoryResponse> {
-    return toCategoryResponse(await this.categories.get(key, viewer));
+  async get(
+    @CategoryKey() key: string,
+    @CurrentViewer() viewer: Viewer,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CategoryResponse> {
+    const category = await this.categories.get(key, viewer);
+    return sendEtag(reply, category.version, toCategoryResponse(category));
   }
 
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Add a category (last in display order)' })
-  @ApiCreatedResponse({ type: CategoryResponse })
+  @ApiCreatedResponse({ type: CategoryResponse, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiConflictResponse({ description: 'A category with this key exists.' })
-  async create(@Body() body: CreateCategoryDto): Promise<CategoryResponse> {
-    return toCategoryResponse(await this.categories.create(body));
+  async create(
+    @Body() body: CreateCategoryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CategoryResponse> {
+    const category = await this.categories.create(body);
+    return sendEtag(reply, category.version, toCategoryResponse(category));
   }
 
   @Patch(':key')
   @Roles('admin')
   @ApiOperation({ summary: 'Rename, enable or disable a category, or replace its field definitions' })
   @ApiParam({ name: 'key', example: 'deposit_withdrawal' })
-  @ApiOkResponse({ type: CategoryResponse })
+  @ApiOkResponse({ type: CategoryResponse, headers: ETAG_HEADER })
+  @ApiIfMatch('category')
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiNotFoundResponse({ description: 'No such category.' })
-  async update(@CategoryKey() key: string, @Body() body: UpdateCategoryDto): Promise<CategoryResponse> {
-    return toCategoryResponse(await this.categories.update(key, body));
+  async update(
+    @CategoryKey() key: string,
+    @Body() body: UpdateCategoryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<CategoryResponse> {
+    const category = await this.categories.update(key, body, ifMatch);
+    return sendEtag(reply, category.version, toCategoryResponse(category));
   }
 
   @Delete(':key')

@@ -17,6 +17,8 @@ export interface Category {
   fields: FieldDefinition[];
   requireOneOf: string[][];
   subcategories: Subcategory[];
+  /** Moves on with every change of the category or of its subcategories: the ETag. */
+  version: number;
 }
 
 export interface NewCategory {
@@ -42,6 +44,7 @@ interface CategoryRow {
   position: number;
   fields: FieldDefinition[];
   require_one_of: string[][];
+  version: number;
 }
 
 interface SubcategoryRow {
@@ -51,7 +54,7 @@ interface SubcategoryRow {
   enabled: boolean;
 }
 
-const CATEGORY_COLUMNS = 'key, name, enabled, position, fields, require_one_of';
+const CATEGORY_COLUMNS = 'key, name, enabled, position, fields, require_one_of, version';
 const SUBCATEGORY_COLUMNS = 'category_key, key, name, enabled';
 
 /**
@@ -112,8 +115,15 @@ export class CategoriesRepository {
     });
   }
 
-  /** Applies the changes; undefined when there is no such category. */
-  async update(key: string, changes: CategoryChanges): Promise<Category | undefined> {
+  /**
+   * Applies the changes while the category is still at `expectedVersion` (any version when absent);
+   * undefined when there is no such category, or when it has moved past that version.
+   */
+  async update(
+    key: string,
+    changes: CategoryChanges,
+    expectedVersion?: number,
+  ): Promise<Category | undefined> {
     return this.dataSource.transaction(async (manager) => {
       const [rows]: [{ key: string }[], number] = await manager.query(
         `UPDATE categories SET
@@ -121,14 +131,16 @@ export class CategoriesRepository {
            enabled = COALESCE($3, enabled),
            fields = COALESCE($4::jsonb, fields),
            require_one_of = COALESCE($5::jsonb, require_one_of),
+           version = version + 1,
            updated_at = now()
-         WHERE key = $1 RETURNING key`,
+         WHERE key = $1 AND ($6::int IS NULL OR version = $6) RETURNING key`,
         [
           key,
           changes.name ?? null,
           changes.enabled ?? null,
           changes.fields === undefined ? null : JSON.stringify(changes.fields),
           changes.requireOneOf === undefined ? null : JSON.stringify(changes.requireOneOf),
+          expectedVersion ?? null,
         ],
       );
       return rows.length === 0 ? undefined : this.findByKeyWith(manager, key, true);
@@ -150,7 +162,7 @@ export class CategoriesRepository {
       );
       if (used) return 'in_use';
       await manager.query(
-        `UPDATE groups SET categories = array_remove(categories, $1), updated_at = now()
+        `UPDATE groups SET categories = array_remove(categories, $1), version = version + 1, updated_at = now()
           WHERE $1 = ANY (categories)`,
         [key],
       );
@@ -159,15 +171,19 @@ export class CategoriesRepository {
     });
   }
 
-  /** Adds a subcategory last in its category's display order. */
-  async createSubcategory(categoryKey: string, key: string, name: string): Promise<Subcategory> {
+  /** Adds a subcategory last in its category's display order (a new version of the category). */
+  async createSubcategory(categoryKey: string, key: string, name: string): Promise<Subcategory | undefined> {
     const [row]: SubcategoryRow[] = await this.dataSource.query(
-      `INSERT INTO subcategories (category_key, key, name, position)
-       VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position) + 1, 0) FROM subcategories WHERE category_key = $1))
+      `WITH category AS (
+         UPDATE categories SET version = version + 1, updated_at = now() WHERE key = $1 RETURNING key
+       )
+       INSERT INTO subcategories (category_key, key, name, position)
+       SELECT key, $2, $3, (SELECT COALESCE(MAX(position) + 1, 0) FROM subcategories WHERE category_key = $1)
+         FROM category
        RETURNING ${SUBCATEGORY_COLUMNS}`,
       [categoryKey, key, name],
     );
-    return toSubcategory(row);
+    return row === undefined ? undefined : toSubcategory(row);
   }
 
   async updateSubcategory(
@@ -175,9 +191,15 @@ export class CategoriesRepository {
     key: string,
     changes: { name?: string; enabled?: boolean },
   ): Promise<Subcategory | undefined> {
-    const [rows]: [SubcategoryRow[], number] = await this.dataSource.query(
-      `UPDATE subcategories SET name = COALESCE($3, name), enabled = COALESCE($4, enabled)
-        WHERE category_key = $1 AND key = $2 RETURNING ${SUBCATEGORY_COLUMNS}`,
+    const rows: SubcategoryRow[] = await this.dataSource.query(
+      `WITH sub AS (
+         UPDATE subcategories SET name = COALESCE($3, name), enabled = COALESCE($4, enabled)
+          WHERE category_key = $1 AND key = $2 RETURNING ${SUBCATEGORY_COLUMNS}
+       ), category AS (
+         UPDATE categories SET version = version + 1, updated_at = now()
+          WHERE key = $1 AND EXISTS (SELECT 1 FROM sub)
+       )
+       SELECT * FROM sub`,
       [categoryKey, key, changes.name ?? null, changes.enabled ?? null],
     );
     return rows.length === 0 ? undefined : toSubcategory(rows[0]);
@@ -215,6 +237,7 @@ export class CategoriesRepository {
       position: row.position,
       fields: row.fields,
       requireOneOf: row.require_one_of,
+      version: row.version,
       subcategories: subcategories.filter((sub) => sub.category_key === row.key).map(toSubcategory),
     }));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isStaff, type Viewer } from '../auth/roles';
 import { AppError } from '../common/errors/app-error';
+import { expectedVersion, staleVersion } from '../common/http/etag';
 import { type Category, CategoriesRepository, type Subcategory } from './categories.repository';
 import type { CreateCategoryDto, UpdateCategoryDto, UpdateSubcategoryDto } from './dto/category.dto';
 import { fieldDefinitionErrors, toFieldDefinition, type FieldDefinition } from './field-definitions';
@@ -47,9 +48,10 @@ export class CategoriesService {
   }
 
   /** `requireOneOf` must name fields of the category as it will be, given or kept. */
-  async update(key: string, input: UpdateCategoryDto): Promise<Category> {
+  async update(key: string, input: UpdateCategoryDto, ifMatch?: string): Promise<Category> {
     const current = await this.categories.findByKey(key);
     if (!current) throw AppError.notFound('Category');
+    const version = expectedVersion('category', ifMatch, current.version);
     const fields: FieldDefinition[] | undefined = input.fields?.map(toFieldDefinition);
     if (fields !== undefined || input.requireOneOf !== undefined) {
       const errors = fieldDefinitionErrors(
@@ -58,14 +60,15 @@ export class CategoriesService {
       );
       if (errors.length > 0) throw AppError.validation(errors);
     }
-    const updated = await this.categories.update(key, {
-      name: input.name,
-      enabled: input.enabled,
-      fields,
-      requireOneOf: input.requireOneOf,
-    });
-    if (!updated) throw AppError.notFound('Category');
-    return updated;
+    const updated = await this.categories.update(
+      key,
+      { name: input.name, enabled: input.enabled, fields, requireOneOf: input.requireOneOf },
+      version,
+    );
+    if (updated) return updated;
+    const now = await this.categories.findByKey(key);
+    if (!now) throw AppError.notFound('Category');
+    throw staleVersion('category', now.version);
   }
 
   async remove(key: string): Promise<void> {
@@ -81,7 +84,9 @@ export class CategoriesService {
     if (await this.categories.subcategoryExists(categoryKey, key)) {
       throw new AppError('conflict', `Category "${categoryKey}" already has a subcategory "${key}".`);
     }
-    return this.categories.createSubcategory(categoryKey, key, name);
+    const created = await this.categories.createSubcategory(categoryKey, key, name);
+    if (!created) throw AppError.notFound('Category');
+    return created;
   }
 
   async updateSubcategory(

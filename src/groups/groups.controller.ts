@@ -3,12 +3,14 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
   Patch,
   Post,
   Put,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -25,6 +27,8 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
 import { AppError } from '../common/errors/app-error';
+import { ApiIfMatch, ETAG_HEADER, sendEtag } from '../common/http/etag';
+import type { FastifyReply } from 'fastify';
 import { CreateGroupDto, UpdateGroupDto } from './dto/group.dto';
 import { GroupListResponse, GroupResponse, toGroupResponse } from './dto/group.response';
 import { GroupsService } from './groups.service';
@@ -55,35 +59,47 @@ export class GroupsController {
   @Roles('agent', 'supervisor', 'admin')
   @ApiOperation({ summary: 'One group' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: GroupResponse })
+  @ApiOkResponse({ type: GroupResponse, headers: ETAG_HEADER })
   @ApiForbiddenResponse({ description: 'Customers may not read groups.' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async get(@GroupId() id: string): Promise<GroupResponse> {
-    return toGroupResponse(await this.groups.get(id));
+  async get(@GroupId() id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<GroupResponse> {
+    const group = await this.groups.get(id);
+    return sendEtag(reply, group.version, toGroupResponse(group));
   }
 
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a group' })
-  @ApiCreatedResponse({ type: GroupResponse })
+  @ApiCreatedResponse({ type: GroupResponse, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ description: `${INVALID} An unknown category key is an error on \`categories\`.` })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiConflictResponse({ description: 'A group with this name exists.' })
-  async create(@Body() body: CreateGroupDto): Promise<GroupResponse> {
-    return toGroupResponse(await this.groups.create(body));
+  async create(
+    @Body() body: CreateGroupDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GroupResponse> {
+    const group = await this.groups.create(body);
+    return sendEtag(reply, group.version, toGroupResponse(group));
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a group' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: GroupResponse })
+  @ApiOkResponse({ type: GroupResponse, headers: ETAG_HEADER })
+  @ApiIfMatch('group')
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: 'Another group has this name.' })
-  async update(@GroupId() id: string, @Body() body: UpdateGroupDto): Promise<GroupResponse> {
-    return toGroupResponse(await this.groups.update(id, body));
+  async update(
+    @GroupId() id: string,
+    @Body() body: UpdateGroupDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<GroupResponse> {
+    const group = await this.groups.update(id, body, ifMatch);
+    return sendEtag(reply, group.version, toGroupResponse(group));
   }
 
   @Delete(':id')

@@ -8,6 +8,8 @@ export interface Group {
   tier: number;
   categories: string[];
   members: string[];
+  /** Moves on with every change, members included: the ETag. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,11 +30,12 @@ interface GroupRow {
   tier: number;
   categories: string[];
   members: string[];
+  version: number;
   created_at: Date | string;
   updated_at: Date | string;
 }
 
-const COLUMNS = 'id, name, tier, categories, members, created_at, updated_at';
+const COLUMNS = 'id, name, tier, categories, members, version, created_at, updated_at';
 
 /**
  * Agent groups' queries.
@@ -88,7 +91,7 @@ export class GroupsRepository {
    * Applies the changes; a new tier is carried to the group's tickets in the same transaction (a
    * ticket's `tier` is its group's), as a change of theirs: new version, so their ETags move on.
    */
-  async update(id: string, changes: GroupChanges): Promise<Group | undefined> {
+  async update(id: string, changes: GroupChanges, expectedVersion?: number): Promise<Group | undefined> {
     return this.dataSource.transaction(async (manager) => {
       const [rows]: [GroupRow[], number] = await manager.query(
         `UPDATE groups SET
@@ -96,9 +99,17 @@ export class GroupsRepository {
          tier = COALESCE($3, tier),
          categories = COALESCE($4::text[], categories),
          members = COALESCE($5::text[], members),
+         version = version + 1,
          updated_at = now()
-       WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, changes.name ?? null, changes.tier ?? null, changes.categories ?? null, changes.members ?? null],
+       WHERE id = $1 AND ($6::int IS NULL OR version = $6) RETURNING ${COLUMNS}`,
+        [
+          id,
+          changes.name ?? null,
+          changes.tier ?? null,
+          changes.categories ?? null,
+          changes.members ?? null,
+          expectedVersion ?? null,
+        ],
       );
       if (rows.length === 0) return undefined;
       if (changes.tier !== undefined) {
@@ -133,7 +144,7 @@ export class GroupsRepository {
   /** Adds an agent unless already a member; undefined when there is no such group. */
   async addMember(id: string, agentId: string): Promise<Group | undefined> {
     const [rows]: [GroupRow[], number] = await this.dataSource.query(
-      `UPDATE groups SET members = array_append(members, $2), updated_at = now()
+      `UPDATE groups SET members = array_append(members, $2), version = version + 1, updated_at = now()
         WHERE id = $1 AND NOT ($2 = ANY (members)) RETURNING ${COLUMNS}`,
       [id, agentId],
     );
@@ -143,7 +154,7 @@ export class GroupsRepository {
   /** Removes an agent if a member; undefined when there is no such group. */
   async removeMember(id: string, agentId: string): Promise<Group | undefined> {
     const [rows]: [GroupRow[], number] = await this.dataSource.query(
-      `UPDATE groups SET members = array_remove(members, $2), updated_at = now()
+      `UPDATE groups SET members = array_remove(members, $2), version = version + 1, updated_at = now()
         WHERE id = $1 AND $2 = ANY (members) RETURNING ${COLUMNS}`,
       [id, agentId],
     );
@@ -158,6 +169,7 @@ function toGroup(row: GroupRow): Group {
     tier: row.tier,
     categories: row.categories,
     members: row.members,
+    version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

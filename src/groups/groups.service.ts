@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CategoriesService } from '../categories/categories.service';
 import { AppError, type FieldError } from '../common/errors/app-error';
+import { expectedVersion, staleVersion } from '../common/http/etag';
 import type { CreateGroupDto, UpdateGroupDto } from './dto/group.dto';
 import { type Group, GroupsRepository } from './groups.repository';
 
@@ -36,21 +37,20 @@ export class GroupsService {
     });
   }
 
-  async update(id: string, input: UpdateGroupDto): Promise<Group> {
+  async update(id: string, input: UpdateGroupDto, ifMatch?: string): Promise<Group> {
     const categories = input.categories && unique(input.categories);
     if (categories) await this.assertCategoriesExist(categories);
-    await this.get(id);
+    const version = expectedVersion('group', ifMatch, (await this.get(id)).version);
     if (input.name !== undefined && (await this.groups.nameTaken(input.name, id))) {
       throw new AppError('conflict', `A group named "${input.name}" already exists.`);
     }
-    const updated = await this.groups.update(id, {
-      name: input.name,
-      tier: input.tier,
-      categories,
-      members: input.members && unique(input.members),
-    });
-    if (!updated) throw AppError.notFound('Group');
-    return updated;
+    const updated = await this.groups.update(
+      id,
+      { name: input.name, tier: input.tier, categories, members: input.members && unique(input.members) },
+      version,
+    );
+    if (updated) return updated;
+    throw staleVersion('group', (await this.get(id)).version);
   }
 
   async remove(id: string): Promise<void> {

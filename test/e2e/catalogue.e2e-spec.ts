@@ -444,6 +444,27 @@ describe('catalogue', () => {
       await agent.get(`/v1/categories/${key}`).expect(200);
     });
 
+    it('versions a category with ETag, honours If-Match (412, nothing changed) and counts subcategory changes', async () => {
+      const { key } = await givenCategory();
+      const url = `/v1/categories/${key}`;
+      const read = await agent.get(url).expect(200);
+      expect(read.headers.etag).toBe('"1"');
+
+      const renamed = await admin.patch(url, { name: 'Earn+' }).set('If-Match', '"1"').expect(200);
+      expect(renamed.headers.etag).toBe('"2"');
+      const stale = await admin.patch(url, { name: 'Lost update' }).set('If-Match', '"1"').expect(412);
+      expect(stale.headers['content-type']).toContain(PROBLEM);
+      expect((await agent.get(url).expect(200)).body.name).toBe('Earn+');
+
+      await admin.post(`${url}/subcategories`, { key: 'launchpool', name: 'Launchpool' }).expect(201);
+      expect((await agent.get(url).expect(200)).headers.etag).toBe('"3"');
+      await admin.patch(`${url}/subcategories/launchpool`, { enabled: false }).expect(200);
+      expect((await agent.get(url).expect(200)).headers.etag).toBe('"4"');
+      await admin.patch(url, { name: 'Earn' }).set('If-Match', '"3"').expect(412);
+      await admin.patch(url, { name: 'Earn' }).set('If-Match', 'W/"4"').expect(412);
+      await admin.patch(url, { name: 'Earn' }).set('If-Match', '"9", "4"').expect(200);
+    });
+
     it('forbids writes to agents, supervisors and customers (403)', async () => {
       const { key } = await givenCategory();
       for (const caller of [agent, customer, await t.as('supervisor')]) {
@@ -651,6 +672,21 @@ describe('groups', () => {
     const after = await agent.get(`/v1/tickets/${ticket.id}`).expect(200);
     expect(after.body.tier).toBe(2);
     expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
+  it('versions a group with ETag and honours If-Match; member changes count', async () => {
+    const group = await givenGroup();
+    const url = `/v1/groups/${group.id}`;
+    const created = await agent.get(url).expect(200);
+    expect(created.headers.etag).toBe('"1"');
+    await put(t, admin, `${url}/members/agent-51`).expect(200);
+    expect((await agent.get(url).expect(200)).headers.etag).toBe('"2"');
+
+    await admin.patch(url, { tier: 3 }).set('If-Match', '"1"').expect(412);
+    expect((await agent.get(url).expect(200)).body.tier).toBe(2);
+    const changed = await admin.patch(url, { tier: 3 }).set('If-Match', '"2"').expect(200);
+    expect(changed.headers.etag).toBe('"3"');
+    expect(changed.body.tier).toBe(3);
   });
 
   it('forbids writes to agents, supervisors and customers (403)', async () => {

@@ -1,7 +1,8 @@
 import { TestApp } from '../support/test-app';
 
 type Response = { content?: Record<string, { schema?: { $ref?: string } }> };
-type Operation = { responses: Record<string, Response> };
+type Parameter = { name: string; in: string; required?: boolean };
+type Operation = { responses: Record<string, Response>; parameters?: Parameter[] };
 
 /** What integrators generate clients from: every error is documented as the filter sends it. */
 describe('OpenAPI error responses', () => {
@@ -43,5 +44,16 @@ describe('OpenAPI error responses', () => {
       expect.arrayContaining(['200', '400', '403', '404', '409', '412', '503']),
     );
     expect(codes('/v1/tickets/{id}', 'get')).not.toContain('503');
+  });
+
+  it('lists each header parameter once, optional where the API treats it so, and no Authorization header', () => {
+    const headers = (path: string, method: string) =>
+      (paths[path][method].parameters ?? [])
+        .filter((parameter) => parameter.in === 'header')
+        .map((parameter) => [parameter.name, parameter.required ?? false]);
+    expect(headers('/v1/tickets/{id}', 'patch')).toEqual([['If-Match', false]]);
+    expect(headers('/v1/groups/{id}', 'patch')).toEqual([['If-Match', false]]);
+    expect(headers('/v1/tickets', 'post')).toEqual([['Idempotency-Key', false]]);
+    expect(headers('/metrics', 'get')).toEqual([]);
   });
 });

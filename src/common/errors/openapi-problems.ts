@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 
-type Operation = { responses?: Record<string, unknown> };
+type Parameter = { name: string; in: string; description?: string };
+type Operation = { responses?: Record<string, unknown>; parameters?: Parameter[] };
 
 const PROBLEM_CONTENT = {
   'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } },
@@ -36,6 +37,7 @@ const WRITES = {
  * Adds the common problem responses to every `/v1` operation that does not declare them itself, and
  * makes every error response of every operation what the filter sends: `application/problem+json` with
  * the problem schema (controllers declare errors with a description, Nest would list them as JSON).
+ * Header parameters are listed once, as documented.
  */
 export function withCommonProblems(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
@@ -52,7 +54,23 @@ export function withCommonProblems(document: OpenAPIObject): OpenAPIObject {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (Number(status) >= 400) Object.assign(response as object, { content: PROBLEM_CONTENT });
       }
+      if (operation.parameters) operation.parameters = operation.parameters.filter(isDocumentedParameter);
     }
   }
   return document;
+}
+
+/**
+ * Nest lists each `@Headers('if-match')` argument as a required header of its own, beside the
+ * optional one the controller documents (`@ApiHeader`); and OpenAPI ignores an `Authorization`
+ * header parameter (the security scheme covers it). Both go.
+ */
+function isDocumentedParameter(parameter: Parameter, _index: number, all: Parameter[]): boolean {
+  if (parameter.in !== 'header') return true;
+  const name = parameter.name.toLowerCase();
+  if (name === 'authorization') return false;
+  return (
+    parameter.description !== undefined ||
+    !all.some((other) => other !== parameter && other.in === 'header' && other.name.toLowerCase() === name)
+  );
 }
