@@ -1,3 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiHeader, ApiPreconditionFailedResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors/app-error';
 
 /** The strong ETag of a resource at `version` (SPEC §12: `"<version>"`). */
@@ -21,8 +24,34 @@ export function staleVersion(what: string, version: number): AppError {
  * concurrent change cannot slip between the check and the write. Undefined without `If-Match` (any
  * version); throws 412 when the header names none of the current one.
  */
-export function expectedVersion(what: string, ifMatch: string | undefined, current: number): number | undefined {
+export function expectedVersion(
+  what: string,
+  ifMatch: string | undefined,
+  current: number,
+): number | undefined {
   if (ifMatch === undefined) return undefined;
   if (!etagMatches(ifMatch, current)) throw staleVersion(what, current);
   return current;
 }
+
+/** Sets the ETag of `version` on the reply: single-resource reads and writes answer with it. */
+export function sendEtag<T>(reply: FastifyReply, version: number, body: T): T {
+  void reply.header('ETag', etagOf(version));
+  return body;
+}
+
+/** OpenAPI for a PATCH that honours If-Match. */
+export const ApiIfMatch = (what: string) =>
+  applyDecorators(
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: `The ETag of the ${what} as read; 412 if it has changed since.`,
+    }),
+    ApiPreconditionFailedResponse({ description: `If-Match does not match the ${what}'s current ETag.` }),
+  );
+
+/** OpenAPI for an answer that carries the resource's ETag. */
+export const ETAG_HEADER = {
+  ETag: { description: 'Strong ETag `"<version>"`.', schema: { type: 'string' } },
+};
