@@ -1,6 +1,7 @@
 /**
  * Prints a development token signed with AUTH_JWT_SECRET or the secret kept in DATA_DIR.
  *   npm run -s token -- --role agent --sub agent-7 [--vip 3] [--name "Ann"] [--locale zh-CN] [--expires 12h]
+ * With AUTH_JWT_ISSUER / AUTH_JWT_AUDIENCE set, the token carries them as `iss` / `aud` (the API checks them).
  */
 import { parseArgs } from 'node:util';
 import { signToken } from '../src/auth/sign-token';

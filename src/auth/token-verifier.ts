@@ -41,7 +41,8 @@ export class TokenVerifier {
   }
 
   async verify(authorization: string | undefined): Promise<Viewer> {
-    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are Bearer too.
+    const match = /^Bearer +([A-Za-z0-9_\-.]+)$/i.exec(authorization ?? '');
     if (!match) throw new AppError('unauthenticated', 'A Bearer token is required.');
     const token = match[1];
     const known = this.verified.get(token);

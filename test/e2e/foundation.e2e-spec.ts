@@ -176,6 +176,21 @@ describe('foundation', () => {
       expect(res.body.status).toBe(401);
     });
 
+    it.each(['bearer', 'BEARER', 'bEaReR'])(
+      'accepts the scheme written %s (RFC 9110: case-insensitive)',
+      async (scheme) => {
+        const token = await hs256({ sub: 'cust-case', role: 'customer' });
+        const res = await t.http().get('/v1/me').set('Authorization', `${scheme} ${token}`).expect(200);
+        expect(res.body.id).toBe('cust-case');
+      },
+    );
+
+    it('rejects another scheme with the token', async () => {
+      const token = await hs256({ sub: 'u1', role: 'agent' });
+      await t.http().get('/v1/me').set('Authorization', `Basic ${token}`).expect(401);
+      await t.http().get('/v1/me').set('Authorization', `Bearer${token}`).expect(401);
+    });
+
     it('rejects an unsigned (alg none) token', async () => {
       const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
       const body = Buffer.from(JSON.stringify({ sub: 'u1', role: 'admin' })).toString('base64url');
@@ -231,6 +246,38 @@ describe('metrics token', () => {
     expect(res.headers['content-type']).toContain(PROBLEM);
     await t.http().get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
     await t.http().get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789').expect(200);
+  });
+});
+
+describe('issuer and audience', () => {
+  const ISSUER = 'https://idp.example.test/';
+  const AUDIENCE = 'sla-desk-api';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a token without them', async () => {
+    await t
+      .http()
+      .get('/v1/me')
+      .set('Authorization', `Bearer ${await hs256({ sub: 'u1', role: 'agent' })}`)
+      .expect(401);
+  });
+
+  it('accepts what `npm run token` prints with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE set', async () => {
+    const token = execFileSync('npm', ['run', '-s', 'token', '--', '--role', 'agent', '--sub', 'agent-8'], {
+      env: {
+        ...process.env,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        AUTH_JWT_ISSUER: ISSUER,
+        AUTH_JWT_AUDIENCE: AUDIENCE,
+      },
+      encoding: 'utf8',
+    }).trim();
+    const res = await t.http().get('/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.body).toMatchObject({ id: 'agent-8', role: 'agent' });
   });
 });
 
