@@ -11,8 +11,24 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
 
-const nonNegativeInt = (max: number) =>
-  z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).max(max);
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A whole number from `min` to `max`, each failure with its own message: not a number at all
+ * (hex, `Infinity` and words included), a fraction, or out of range (`PORT=70000`).
+ */
+const integer = (min: number, max: number) =>
+  z.string().transform((raw, ctx): number => {
+    const value = raw.trim();
+    const number = Number(value);
+    let problem: string | undefined;
+    if (!DECIMAL.test(value)) problem = 'must be a number';
+    else if (!Number.isInteger(number)) problem = 'must be an integer';
+    else if (number < min || number > max) problem = `must be from ${min} to ${max}`;
+    if (problem === undefined) return number;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
 
 const url = (protocols: string[]) =>
   z
@@ -61,32 +77,25 @@ const trustProxy = z.string().transform((raw, ctx): boolean | number | string[] 
  */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be an integer')
-    .min(0)
-    .max(65535)
-    .default(3000),
+  PORT: integer(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   TRUST_PROXY: trustProxy.default(['loopback']),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  DATABASE_POOL_SIZE: nonNegativeInt(200).pipe(z.number().min(1)).default(10),
+  DATABASE_POOL_SIZE: integer(1, 200).default(10),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWKS_URL: url(['https:', 'http:']).optional(),
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  RATE_LIMIT_PER_MINUTE: nonNegativeInt(1_000_000).default(1200),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(1200),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
-  ESCALATION_INTERVAL_S: nonNegativeInt(86_400).default(30),
-  ESCALATION_BATCH_SIZE: nonNegativeInt(10_000).pipe(z.number().min(1)).default(500),
-  ESCALATION_CONCURRENCY: nonNegativeInt(16).pipe(z.number().min(1)).default(2),
-  AUTO_CLOSE_DAYS: nonNegativeInt(3650).default(7),
-  ATTACHMENT_MAX_BYTES: nonNegativeInt(2 ** 31)
-    .pipe(z.number().min(1))
-    .default(20 * 1024 * 1024),
+  ESCALATION_INTERVAL_S: integer(0, 86_400).default(30),
+  ESCALATION_BATCH_SIZE: integer(1, 10_000).default(500),
+  ESCALATION_CONCURRENCY: integer(1, 16).default(2),
+  AUTO_CLOSE_DAYS: integer(0, 3650).default(7),
+  ATTACHMENT_MAX_BYTES: integer(1, 2 ** 31).default(20 * 1024 * 1024),
   S3_BUCKET: z.string().min(3).optional(),
   S3_ENDPOINT: url(['https:', 'http:']).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -97,12 +106,12 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   // Webhook delivery (issue 8): worker period (0: no worker in this process), batch, timeout, back-off.
-  WEBHOOK_DELIVERY_INTERVAL_MS: nonNegativeInt(3_600_000).default(1000),
-  WEBHOOK_BATCH_SIZE: nonNegativeInt(1000).pipe(z.number().min(1)).default(50),
-  WEBHOOK_TIMEOUT_MS: nonNegativeInt(120_000).pipe(z.number().min(1)).default(10_000),
-  WEBHOOK_RETRY_BASE_MS: nonNegativeInt(3_600_000).pipe(z.number().min(1)).default(10_000),
-  WEBHOOK_RETRY_MAX_MS: nonNegativeInt(86_400_000).pipe(z.number().min(1)).default(3_600_000),
-  WEBHOOK_RETRY_WINDOW_MS: nonNegativeInt(30 * 86_400_000).default(86_400_000),
+  WEBHOOK_DELIVERY_INTERVAL_MS: integer(0, 3_600_000).default(1000),
+  WEBHOOK_BATCH_SIZE: integer(1, 1000).default(50),
+  WEBHOOK_TIMEOUT_MS: integer(1, 120_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: integer(1, 3_600_000).default(10_000),
+  WEBHOOK_RETRY_MAX_MS: integer(1, 86_400_000).default(3_600_000),
+  WEBHOOK_RETRY_WINDOW_MS: integer(0, 30 * 86_400_000).default(86_400_000),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('sla-desk:rl'),
   SCHEDULER_ENABLED: booleanFlag.default(true),
 });

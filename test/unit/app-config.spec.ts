@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(config.DATA_DIR).toMatch(/\/data$/);
   });
 
+  it('reads decimal numbers, with surrounding spaces or an exponent', () => {
+    expect(loadConfig({ PORT: ' 8080 ', ATTACHMENT_MAX_BYTES: '1e6' })).toMatchObject({
+      PORT: 8080,
+      ATTACHMENT_MAX_BYTES: 1_000_000,
+    });
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
   });
@@ -61,16 +68,25 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'PORT', 'must be a number'],
-    [{ PORT: '70000' }, 'PORT', ''],
+    [{ PORT: '0x50' }, 'PORT', 'must be a number'],
+    [{ PORT: 'Infinity' }, 'PORT', 'must be a number'],
+    [{ PORT: '70000' }, 'PORT', 'must be from 0 to 65535'],
+    [{ PORT: '-1' }, 'PORT', 'must be from 0 to 65535'],
     [{ PORT: '3.5' }, 'PORT', 'must be an integer'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE', 'must be from 1 to 200'],
+    [{ DATABASE_POOL_SIZE: '500' }, 'DATABASE_POOL_SIZE', 'must be from 1 to 200'],
+    [{ RATE_LIMIT_PER_MINUTE: '1e9' }, 'RATE_LIMIT_PER_MINUTE', 'must be from 0 to 1000000'],
+    [{ ESCALATION_BATCH_SIZE: '0' }, 'ESCALATION_BATCH_SIZE', 'must be from 1 to 10000'],
+    [{ WEBHOOK_TIMEOUT_MS: 'ten' }, 'WEBHOOK_TIMEOUT_MS', 'must be a number'],
+    [{ WEBHOOK_RETRY_MAX_MS: '0' }, 'WEBHOOK_RETRY_MAX_MS', 'must be from 1 to 86400000'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', 'must use postgres: or postgresql:'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', 'must be a URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', ''],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET', 'at least 32 characters'],
     [{ AUTH_JWKS_URL: 'ftp://idp/jwks' }, 'AUTH_JWKS_URL', 'must use'],
     [{ WEBHOOK_ALLOW_PRIVATE: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE', 'must be true or false'],
-    [{ AUTO_CLOSE_DAYS: '-1' }, 'AUTO_CLOSE_DAYS', ''],
-    [{ ATTACHMENT_MAX_BYTES: '0' }, 'ATTACHMENT_MAX_BYTES', ''],
+    [{ AUTO_CLOSE_DAYS: '-1' }, 'AUTO_CLOSE_DAYS', 'must be from 0 to 3650'],
+    [{ ATTACHMENT_MAX_BYTES: '0' }, 'ATTACHMENT_MAX_BYTES', 'must be from 1 to 2147483648'],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', 'must use redis: or rediss:'],
     [{ TRUST_PROXY: 'nginx' }, 'TRUST_PROXY', 'must be true, false, a hop count'],
     [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY', 'must be true, false, a hop count'],
