@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { FieldError } from '../common/errors/app-error';
 import type { Ticket } from '../tickets/ticket.types';
 import { SYSTEM_ACTOR } from '../tickets/ticket.types';
 import { priorityRank } from '../tickets/ticket-rules';
@@ -7,6 +8,7 @@ import type { TimelineEvent } from '../tickets/timeline';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { type NoticeDetails, redactionNotice } from './redaction-notice';
 import { redactFields, type SecretKind } from './secret-redactor';
+import { secretsInStructuredValues } from './structured-values';
 
 export const SECRET_EXPOSED_TAG = 'secret-exposed';
 /** Kinds that give control of funds: the ticket goes to security at high priority or more. */
@@ -37,6 +39,17 @@ export class SecretGuard {
       redacted: result.redacted,
       unlabelledHexKey: result.unlabelledHexKey,
     };
+  }
+
+  /**
+   * Structured values are not rewritten (SPEC §12): a field or tag that holds a secret is a 400 on
+   * it, whose message names the kind of secret and never echoes the value.
+   */
+  refuseInStructured(
+    fields: Record<string, string | number>,
+    tags: readonly string[] | undefined,
+  ): FieldError[] {
+    return secretsInStructuredValues(fields, tags);
   }
 
   async exposureChanges(

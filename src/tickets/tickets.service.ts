@@ -92,6 +92,8 @@ export class TicketsService {
       ? validateTicketFields(category.fields, category.requireOneOf, request.fields)
       : { values: {}, errors: [] };
     errors.push(...fields.errors);
+    // Fields and tags are kept as given, so one that holds a secret is refused, never stored.
+    errors.push(...this.secrets.refuseInStructured(fields.values, request.tags));
     if (errors.length > 0) throw AppError.validation(errors);
 
     const text = this.secrets.inspect({ subject: request.subject, description: request.description });

@@ -25,6 +25,12 @@ const FILE_KEY = '3a1f5c8e0b7d2946f1e8c3b5a7d9e0f2c4b6a8d0e2f4a6c8b0d2e4f6a8c0b2
 const FILENAME_PASSWORD = 'Tr0ub4dor&3x';
 const COMMENT_PASSWORD = 'C0rrect-H0rse-9';
 const REJECTED_MNEMONIC = phrase(53);
+// In structured fields and tags, which are refused rather than rewritten.
+const FIELD_MNEMONIC = phrase(71);
+const FIELD_KEY = '7c1e4f2a9b8d3c6e5f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
+const FIELD_PASSWORD = 'Sw0rdf1sh_42';
+const TAG_PASSWORD = 'Hunter2xyzTag';
+const TAG_OTP = '482913';
 
 const fourWords = (words: string) => words.split(' ').slice(0, 4).join(' ');
 const SECRETS = [
@@ -43,6 +49,12 @@ const SECRETS = [
   COMMENT_PASSWORD,
   REJECTED_MNEMONIC,
   fourWords(REJECTED_MNEMONIC),
+  FIELD_MNEMONIC,
+  fourWords(FIELD_MNEMONIC),
+  FIELD_KEY,
+  FIELD_PASSWORD,
+  TAG_PASSWORD,
+  `2fa:${TAG_OTP}`,
 ];
 
 /** Every text, JSON and array value in every table of the schema, as text. */
@@ -201,6 +213,67 @@ describe('secrets customers paste', () => {
     await agent.get(`/v1/tickets?q=${encodeURIComponent(PASSWORD)}`).expect(200);
 
     await eventually(() => expect(receiver.bodies.some((body) => body.includes(ticket.id))).toBe(true));
+    await expectNoSecretAnywhere();
+  });
+
+  it('refuses a secret in a structured field or a tag, naming it, echoing and storing nothing', async () => {
+    const admin = await t.as('admin');
+    const category = `secrets_${Date.now().toString(36)}`;
+    await admin
+      .post('/v1/categories', {
+        key: category,
+        name: 'Wallet notes',
+        fields: [{ name: 'walletNote', type: 'string', required: false }],
+        subcategories: [{ key: 'other', name: 'Other' }],
+      })
+      .expect(201);
+    const fieldsOf = (res: { body: { errors: { field: string; message: string }[] } }) =>
+      Object.fromEntries(res.body.errors.map((error) => [error.field, error.message]));
+
+    const note = await customer
+      .post('/v1/tickets', {
+        category,
+        subcategory: 'other',
+        subject: 'Wallet help',
+        description: 'See the note',
+        fields: { walletNote: `my seed ${FIELD_MNEMONIC}` },
+      })
+      .expect(400);
+    expect(fieldsOf(note)).toEqual({
+      'fields.walletNote': 'looks like a secret (seed phrase); support never needs it — remove it',
+    });
+
+    const keyed = await customer
+      .post(
+        '/v1/tickets',
+        ticketBody({
+          fields: { currency: 'BTC', amount: '1', orderId: FIELD_KEY, address: `password:${FIELD_PASSWORD}` },
+          tags: [`pwd=${TAG_PASSWORD}`, `2fa:${TAG_OTP}`],
+        }),
+      )
+      .set('Idempotency-Key', 'secret-fields')
+      .expect(400);
+    expect(fieldsOf(keyed)).toEqual({
+      'fields.orderId': 'looks like a secret (private key); support never needs it — remove it',
+      'fields.address': 'looks like a secret (password); support never needs it — remove it',
+      tags: 'looks like a secret (password, 2FA code); support never needs it — remove it',
+    });
+    for (const res of [note, keyed]) {
+      for (const secret of SECRETS) expect(JSON.stringify(res.body)).not.toContain(secret);
+    }
+
+    // A 64-hex address (Aptos, Sui) is an address, and txHash is evidence: both are kept as given.
+    const aptos = `0x${'5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060'}`;
+    const kept = await customer
+      .post(
+        '/v1/tickets',
+        ticketBody({ fields: { currency: 'APT', amount: '3', txHash: aptos, address: aptos } }),
+      )
+      .expect(201);
+    expect(kept.body.fields).toMatchObject({ txHash: aptos, address: aptos });
+    expect(kept.body.tags).not.toContain('secret-exposed');
+
+    await admin.delete(`/v1/categories/${category}`).expect(204);
     await expectNoSecretAnywhere();
   });
 

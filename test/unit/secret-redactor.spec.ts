@@ -4,6 +4,7 @@ import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { redactionNotice } from '../../src/redaction/redaction-notice';
 import { redactFields, redactSecrets, SecretKind, SecretRedactor } from '../../src/redaction/secret-redactor';
+import { secretsInStructuredValues } from '../../src/redaction/structured-values';
 
 /** Fixed entropy, so every run builds the same (checksum-valid) phrases. */
 function mnemonic(bytes: number, seed: number): string {
@@ -874,6 +875,51 @@ describe('redactFields', () => {
   it('reports nothing when no value holds a secret', () => {
     const values = { subject: 'Withdrawal pending', description: `TXID: ${TX_HASH}` };
     expect(redactFields(values)).toEqual({ values, kinds: {}, redacted: false, unlabelledHexKey: false });
+  });
+});
+
+describe('secretsInStructuredValues', () => {
+  const refused = (kinds: string) => `looks like a secret (${kinds}); support never needs it — remove it`;
+
+  it.each([
+    ['a seed phrase in a free-text field', 'walletNote', `my seed ${M12}`, 'seed phrase'],
+    ['a 64-hex key as an order id', 'orderId', HEX_KEY, 'private key'],
+    ['a WIF key as an address', 'address', WIF_COMPRESSED_K, 'private key'],
+    ['a password in an address', 'address', 'password:hunter2xyz', 'password'],
+    ['a password in a network', 'network', 'pwd=Secr3t', 'password'],
+    ['an extended key in a free-text field', 'walletNote', XPRV, 'private key'],
+  ])('refuses %s, naming the field and the kind, never the value', (_, name, value, kinds) => {
+    const errors = secretsInStructuredValues({ currency: 'USDT', amount: '1.5', [name]: value }, undefined);
+    expect(errors).toEqual([{ field: `fields.${name}`, message: refused(kinds) }]);
+    expect(JSON.stringify(errors)).not.toContain(value.slice(-8));
+  });
+
+  it('keeps ordinary values, integers, a 64-hex address and the txHash evidence', () => {
+    const fields = {
+      currency: 'USDT',
+      network: 'TRC20',
+      amount: '150.00',
+      orderId: 'ORD-20240301-1234',
+      uid: '48392017',
+      kycLevel: 2,
+      // Aptos and Sui addresses are 64 hex: the field's name labels it as an address.
+      address: `0x${TX_HASH_2}`,
+      txHash: TX_HASH,
+      walletNote: 'withdrawal to my Ledger, pending since Monday',
+    };
+    expect(secretsInStructuredValues(fields, ['usdt', 'vip', 'trc20'])).toEqual([]);
+  });
+
+  it('refuses tags that hold a password or a 2FA code, once, on tags', () => {
+    expect(secretsInStructuredValues({}, ['pwd=Hunter2xyz', '2fa:482913', 'usdt'])).toEqual([
+      { field: 'tags', message: refused('password, 2FA code') },
+    ]);
+  });
+
+  it('refuses a seed phrase given one word per tag', () => {
+    expect(secretsInStructuredValues({}, words(M12))).toEqual([
+      { field: 'tags', message: refused('seed phrase') },
+    ]);
   });
 });
 
