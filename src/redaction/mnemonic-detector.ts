@@ -111,22 +111,53 @@ function isNearMiss(word: Word): boolean {
 }
 
 /**
- * What may stand between two words of one phrase: whitespace of any amount, list separators (comma,
- * semicolon, hyphen, slash, bar, quotes) and list numbers ("1." "1)" "(1)" "[1]" "#1" "1、"), at
- * most 12 characters other than whitespace ("(12)," is 5). Anything else ends the run: other
- * punctuation, numbers of three or more digits, brackets that are not numbering, any other text.
- * A full stop ends it too, except in a phrase whose every word is followed by one ("abandon.
- * ability. able.", see DOT): prose reaches 12 list words in a row once full stops are let through
- * anywhere, but never as 12 one-word sentences.
+ * What may stand between two words of one phrase: whitespace of any amount and at most 12 other
+ * characters ("(12)," is 5) with no letter of any script and no number of three or more digits:
+ * list separators, quotes, brackets, bullets and arrows ("，" "、" "·" "•" "*" "->" "+"), list
+ * numbers ("1." "1)" "(1)" "#1" "1、" "1:", full-width "１）" "１．", circled "①", Chinese "第1个："),
+ * zero-width characters. What ends a run: any letter or CJK character, a longer number, number 1
+ * (a list starts after it: "seed ->\n#1 abandon …"), a colon or equals sign that is not a list
+ * number's ("old wallet: …"), "!" "?", and a full stop, except in a phrase whose every word is
+ * followed by one ("abandon. ability. able." or "abandon。ability。", see DOT): prose reaches 12
+ * list words in a row once full stops are let through anywhere, but never as 12 one-word sentences.
+ *
+ * Only the gap is normalised (NFKC, zero-width characters dropped) to be classified; the words
+ * either side, and so the redacted span, keep their offsets in the original text.
  */
 const MAX_GAP_SYMBOLS = 12;
-const SEPARATORS = new Set([...',;|/-_–—"\'“”‘’，、；'].map((char) => char.charCodeAt(0)));
-/** What may follow a list number's digits: "1." "1:" "1：" "1、" "1)" "1）". */
-const NUMBER_ENDS = new Set([...'.:：、)）'].map((char) => char.charCodeAt(0)));
-/** Brackets around a list number: "(1)" "（1）" "[1]". */
-const NUMBER_BRACKETS = new Map(
-  [...['()', '（）', '[]']].map(([open, close]) => [open.charCodeAt(0), close.charCodeAt(0)]),
-);
+/** List numbers have one or two digits; a gap has at most two of them ("| 1 |", "7.   12."). */
+const MAX_NUMBER_DIGITS = 2;
+const MAX_NUMBERS = 2;
+
+/** What each ASCII character is in a gap. */
+const SEPARATOR = 0;
+const SPACE = 1;
+const DIGIT_CHAR = 2;
+const ENDS_RUN = 3;
+const FULL_STOP = 4;
+/** Only in a list number: "(1)" "[1]" "#1". */
+const OPEN_BRACKET = 5;
+const HASH = 6;
+/** Only in an arrow: "->" "=>" ">>". */
+const ARROW_HEAD = 7;
+const EQUALS = 8;
+const GAP_ASCII = new Uint8Array(128).fill(ENDS_RUN);
+for (const char of ',;|/-_"\'*+&~') GAP_ASCII[char.charCodeAt(0)] = SEPARATOR;
+for (const char of ' \t\n\v\f\r') GAP_ASCII[char.charCodeAt(0)] = SPACE;
+for (let code = 0x30; code <= 0x39; code++) GAP_ASCII[code] = DIGIT_CHAR;
+GAP_ASCII[0x2e] = FULL_STOP;
+GAP_ASCII[0x28] = OPEN_BRACKET;
+GAP_ASCII[0x5b] = OPEN_BRACKET;
+GAP_ASCII[0x23] = HASH;
+GAP_ASCII[0x3e] = ARROW_HEAD;
+GAP_ASCII[0x3d] = EQUALS;
+
+const IDEOGRAPHIC_FULL_STOP = 0x3002;
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
+/** "第3个", "第 3 位": Chinese list numbering, read as the number (NFKC has made its digits ASCII). */
+const CHINESE_ORDINAL = /第\s*(\d{1,2})\s*[个位]?/g;
+/** After NFKC, a letter or number left in a gap (CJK, Cyrillic, "Ⅻ"…) ends the run. */
+const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
 
 /** Gap kinds: words joined as a list, words joined as one-word sentences, not joined. */
 const PLAIN = 0;
@@ -135,56 +166,82 @@ const BREAK = 2;
 type GapKind = typeof PLAIN | typeof DOT | typeof BREAK;
 
 const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
-/** The character code at `k`, or -1 at or past `to`. */
-const codeAt = (text: string, k: number, to: number): number => (k < to ? text.charCodeAt(k) : -1);
 
 /** The kind of the gap `text.slice(from, to)`: read once, left to right, no pattern matching. */
 function classifyGap(text: string, from = 0, to = text.length): GapKind {
   if (to - from === 1) {
     // The common case: one space, one separator, one digit (a list number), or anything else.
     const code = text.charCodeAt(from);
-    return isWhitespace(code) || SEPARATORS.has(code) || isDigit(code) ? PLAIN : BREAK;
+    if (code < 0x80) {
+      const kind = GAP_ASCII[code];
+      return kind === SEPARATOR || kind === SPACE || kind === DIGIT_CHAR ? PLAIN : BREAK;
+    }
   }
+  // Counted on the gap as given (as chunkEnd counts it): too many symbols end the run unread.
   let symbols = 0;
-  let stops = 0;
-  let i = from;
-  while (i < to) {
+  let ascii = true;
+  for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
-    if (isWhitespace(code)) {
-      i += 1;
+    if (code >= 0x80) ascii = false;
+    if (!isWhitespace(code) && ++symbols > MAX_GAP_SYMBOLS) return BREAK;
+  }
+  const gap = ascii ? text.slice(from, to) : normalizeGap(text.slice(from, to));
+  let stops = 0;
+  let numbers = 0;
+  let previous = -1;
+  for (let i = 0; i < gap.length; i++) {
+    const code = gap.charCodeAt(i);
+    const kind = code < 0x80 ? GAP_ASCII[code] : nonAsciiKind(gap, i);
+    if (kind === SPACE) continue;
+    if (kind === ENDS_RUN) return BREAK;
+    if (kind === DIGIT_CHAR || kind === OPEN_BRACKET || kind === HASH) {
+      // A list number: "1." "1:" "1)" "(1)" "[1]" "#1", one or two digits.
+      const digitsFrom = kind === DIGIT_CHAR ? i : i + 1;
+      let end = digitsFrom;
+      while (end < gap.length && isDigit(gap.charCodeAt(end))) end += 1;
+      const digits = end - digitsFrom;
+      if (digits === 0 || digits > MAX_NUMBER_DIGITS || ++numbers > MAX_NUMBERS) return BREAK;
+      // Number 1 starts a list: the word in front of it ("seed ->\n#1 abandon") is not in it.
+      if (gap.charCodeAt(end - 1) === 0x31 && (digits === 1 || gap.charCodeAt(digitsFrom) === 0x30)) {
+        return BREAK;
+      }
+      const after = gap.charCodeAt(end);
+      if (kind === OPEN_BRACKET) {
+        if (after !== (code === 0x28 ? 0x29 : 0x5d)) return BREAK;
+        end += 1;
+      } else if (kind === DIGIT_CHAR && (after === 0x2e || after === 0x3a || after === 0x29)) {
+        // Not followed by another digit: "1.5" and "1:30" are not list numbers.
+        if (isDigit(gap.charCodeAt(end + 1))) return BREAK;
+        end += 1;
+      }
+      previous = gap.charCodeAt(end - 1);
+      i = end - 1;
       continue;
     }
-    let next = i + 1;
-    if (SEPARATORS.has(code)) {
-      // one separator
-    } else if (code === 0x2e && isWhitespace(codeAt(text, i + 1, to))) {
+    if (kind === ARROW_HEAD && previous !== 0x2d && previous !== 0x3d && previous !== 0x3e) return BREAK;
+    if (kind === EQUALS && gap.charCodeAt(i + 1) !== 0x3e) return BREAK;
+    if (kind === FULL_STOP) {
+      // Ideographic anywhere, "." before white space; "abandon.ability" is a name.
+      if (code !== IDEOGRAPHIC_FULL_STOP && !isWhitespace(gap.charCodeAt(i + 1))) return BREAK;
       stops += 1;
-    } else {
-      // A list number: "#1", "(1)", "[12]", "1.", "12、"; one or two digits, not followed by another.
-      const close = NUMBER_BRACKETS.get(code);
-      const digitsFrom = code === 0x23 || close !== undefined ? i + 1 : i;
-      let digitsTo = digitsFrom;
-      while (digitsTo < to && digitsTo - digitsFrom < 3 && isDigit(codeAt(text, digitsTo, to))) digitsTo += 1;
-      const digits = digitsTo - digitsFrom;
-      if (digits === 0 || digits > 2) return BREAK;
-      next = digitsTo;
-      if (close !== undefined) {
-        if (codeAt(text, next, to) !== close) return BREAK;
-        next += 1;
-      } else if (
-        code !== 0x23 &&
-        NUMBER_ENDS.has(codeAt(text, next, to)) &&
-        !isDigit(codeAt(text, next + 1, to))
-      ) {
-        next += 1;
-      }
-      if (isDigit(codeAt(text, next, to))) return BREAK;
     }
-    symbols += next - i;
-    if (symbols > MAX_GAP_SYMBOLS) return BREAK;
-    i = next;
+    previous = code;
   }
   return stops === 0 ? PLAIN : stops === 1 ? DOT : BREAK;
+}
+
+function normalizeGap(gap: string): string {
+  return gap.normalize('NFKC').replace(CHINESE_ORDINAL, '$1').replace(ZERO_WIDTH, '');
+}
+
+/** What a character past ASCII is in a (normalised) gap. */
+function nonAsciiKind(gap: string, i: number): number {
+  const code = gap.charCodeAt(i);
+  if (code === IDEOGRAPHIC_FULL_STOP) return FULL_STOP;
+  if (isWhitespace(code)) return SPACE;
+  // A surrogate pair (an emoji) is a symbol; a letter or number of any script ends the run.
+  if (code >= 0xd800 && code <= 0xdfff) return SEPARATOR;
+  return LETTER_OR_NUMBER.test(gap[i]) ? ENDS_RUN : SEPARATOR;
 }
 
 /** The part of a gap that decides its kind: whitespace runs as one space, at most a few symbols. */
@@ -193,11 +250,16 @@ function compressGap(gap: string): string {
   return compressed.length > 2 * MAX_GAP_SYMBOLS + 2 ? '\u0000'.repeat(MAX_GAP_SYMBOLS + 1) : compressed;
 }
 
-/** A list number directly in front of the first word ("1. ", "(1) ", "#1 ") belongs to the phrase. */
-const LEADING_NUMBER = /(?<![\p{L}\p{N}])(?:#\d{1,2}|[([]\d{1,2}[)\]]|\d{1,2}[.):：、]?)[ \t]*$/u;
+/**
+ * A list number directly in front of the first word ("1. ", "(1) ", "#1 ", "１）", "①", "第1个：")
+ * belongs to the phrase.
+ */
+const LEADING_NUMBER =
+  /(?<![\p{L}\p{N}])(?:#[0-9０-９]{1,2}|[([（［][0-9０-９]{1,2}[)\]）］]|[0-9０-９]{1,2}[.):：、）．]?|第[0-9０-９]{1,2}[个位]?[:：]?|[\u2460-\u249b])[ \t]*$/u;
 /** Characters a list number can end with; a word after anything else has none. */
 const NUMBER_END = new Uint8Array(0x10000);
-for (const char of '0123456789.):：、]') NUMBER_END[char.charCodeAt(0)] = 1;
+for (const char of '0123456789.):：、]）．］个位０１２３４５６７８９') NUMBER_END[char.charCodeAt(0)] = 1;
+for (let code = 0x2460; code <= 0x249b; code++) NUMBER_END[code] = 1;
 
 /** Where a phrase starting with the word at `start` starts, its list number included. */
 function numberedStart(text: string, start: number): number {
@@ -208,7 +270,7 @@ function numberedStart(text: string, start: number): number {
     i -= 1;
   }
   if (i === 0 || NUMBER_END[text.charCodeAt(i - 1)] === 0) return start;
-  const before = text.slice(Math.max(0, start - 8), start);
+  const before = text.slice(Math.max(0, start - 16), start);
   const numbering = before.search(LEADING_NUMBER);
   return numbering >= 0 ? start - before.length + numbering : start;
 }

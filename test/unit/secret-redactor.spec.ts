@@ -186,6 +186,80 @@ const MNEMONIC_CASES: Case[] = [
   },
 ];
 
+/** Full-width digits, as Chinese input methods type them: 12 → "１２". */
+const fullWidth = (n: number): string =>
+  String(n).replace(/\d/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫';
+
+/**
+ * Separators found in the wild: any short gap with no letter (of any script) and no number longer
+ * than a list number joins two words. Only the gap is normalised: the replacement covers the
+ * phrase's own characters in the original text, whatever stands around it.
+ */
+const SEPARATOR_CASES: Case[] = [
+  ['ideographic full stops', `助记词：${words(M12).join('。')}。谢谢`, '助记词：[REDACTED:mnemonic]。谢谢'],
+  ['ideographic full stops and spaces', `${words(M12).join('。 ')}。`, '[REDACTED:mnemonic]。'],
+  ['middle dots', `seed: ${words(M12).join(' · ')} (backup)`, 'seed: [REDACTED:mnemonic] (backup)'],
+  [
+    'bullets',
+    `Backup\n${words(M12)
+      .map((w) => `• ${w}`)
+      .join('\n')}\nRegards`,
+    'Backup\n• [REDACTED:mnemonic]\nRegards',
+  ],
+  [
+    'asterisk bullets',
+    words(M12)
+      .map((w) => `* ${w}`)
+      .join('\n'),
+    '* [REDACTED:mnemonic]',
+  ],
+  ['arrows', words(M12).join(' -> '), '[REDACTED:mnemonic]'],
+  ['plus signs', words(M12).join(' + '), '[REDACTED:mnemonic]'],
+  ['zero-width spaces', `Seed: ${words(M12).join('\u200b')}\nRegards`, 'Seed: [REDACTED:mnemonic]\nRegards'],
+  [
+    'full-width "１）" numbering',
+    `我的助记词：${words(M12)
+      .map((w, i) => `${fullWidth(i + 1)}）${w}`)
+      .join(' ')}，谢谢`,
+    '我的助记词：[REDACTED:mnemonic]，谢谢',
+  ],
+  [
+    'full-width "１．" numbering, one per line',
+    `助记词\n${words(M12)
+      .map((w, i) => `${fullWidth(i + 1)}．${w}`)
+      .join('\n')}\n谢谢`,
+    '助记词\n[REDACTED:mnemonic]\n谢谢',
+  ],
+  [
+    'circled numbers',
+    `备份：${words(M12)
+      .map((w, i) => `${CIRCLED[i]}${w}`)
+      .join(' ')}。`,
+    '备份：[REDACTED:mnemonic]。',
+  ],
+  [
+    '"第1个：" numbering',
+    `助记词如下\n${words(M12)
+      .map((w, i) => `第${i + 1}个：${w}`)
+      .join('\n')}\n请帮忙`,
+    '助记词如下\n[REDACTED:mnemonic]\n请帮忙',
+  ],
+].map(([name, input, output]) => ({ name, input, output, kinds: { mnemonic: 1 } }));
+
+const SEPARATOR_NEGATIVE_CASES: { name: string; input: string }[] = [
+  {
+    // Brackets and "#" that are not list numbers end a run: links and anchors are not lists.
+    name: 'a table of contents of links',
+    input:
+      '- [Time to Live (TTL) Helpers](#time-to-live-ttl-helpers)\n- [Run if Function Helper](#run-if-function-helper)\n- [Table of Contents](#table-of-contents)',
+  },
+  {
+    name: 'words joined by an equals sign or a colon',
+    input: `${words(M12).slice(0, 6).join(' ')} = ${words(M12).slice(6).join(': ')}`,
+  },
+];
+
 const MNEMONIC_NEGATIVE_CASES: { name: string; input: string }[] = [
   { name: 'an 11-word run', input: words(M12).slice(0, 11).join(' ') },
   {
@@ -758,6 +832,8 @@ describe('redactSecrets', () => {
   describe('BIP39 mnemonics', () => {
     it.each(MNEMONIC_CASES)('redacts $name', expectCase);
     it.each(MNEMONIC_NEGATIVE_CASES)('keeps $name', ({ input }) => expectUntouched(input));
+    it.each(SEPARATOR_CASES)('redacts words separated by $name', expectCase);
+    it.each(SEPARATOR_NEGATIVE_CASES)('keeps $name', ({ input }) => expectUntouched(input));
   });
 
   describe('BIP39 mnemonics with a word off the list', () => {
@@ -801,7 +877,13 @@ describe('redactSecrets', () => {
       '123456',
       '654321',
     ];
-    const cases = [...MNEMONIC_CASES, ...TOLERANCE_CASES, ...KEY_CASES, ...LABELLED_CASES];
+    const cases = [
+      ...MNEMONIC_CASES,
+      ...SEPARATOR_CASES,
+      ...TOLERANCE_CASES,
+      ...KEY_CASES,
+      ...LABELLED_CASES,
+    ];
     const everything = redactSecrets(cases.map((c) => c.input).join('\n\n'));
     for (const output of [...cases.map((c) => redactSecrets(c.input).text), everything.text]) {
       for (const secret of secrets) expect(output).not.toContain(secret);
@@ -926,10 +1008,16 @@ describe('secretsInStructuredValues', () => {
 describe('SecretRedactor (a text in pieces)', () => {
   const load = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
   const everything = [
-    ...[...MNEMONIC_CASES, ...TOLERANCE_CASES, ...KEY_CASES, ...LABELLED_CASES].map((c) => c.input),
-    ...[...MNEMONIC_NEGATIVE_CASES, ...TOLERANCE_NEGATIVE_CASES, ...EVIDENCE, ...NOT_KEYS].map(
+    ...[...MNEMONIC_CASES, ...SEPARATOR_CASES, ...TOLERANCE_CASES, ...KEY_CASES, ...LABELLED_CASES].map(
       (c) => c.input,
     ),
+    ...[
+      ...MNEMONIC_NEGATIVE_CASES,
+      ...SEPARATOR_NEGATIVE_CASES,
+      ...TOLERANCE_NEGATIVE_CASES,
+      ...EVIDENCE,
+      ...NOT_KEYS,
+    ].map((c) => c.input),
     ...NOT_LABELLED_SECRETS.map((c) => c.input),
     load('support-corpus.en.txt'),
     load('support-corpus.zh.txt'),
