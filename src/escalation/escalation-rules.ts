@@ -1,8 +1,8 @@
-import { addBusinessMinutes } from '../sla/calendar/business-calendar';
 import {
   breachTimer,
   effectiveStatus,
   elapsedMinutes,
+  pointAfter,
   scheduleNextEscalation,
   type Timer,
 } from '../sla/sla-timers';
@@ -195,7 +195,7 @@ export function followUpAllowedAt(
     allowedAt = timer.breachedAt ?? timer.dueAt;
   } else if (options.vip) {
     const remaining = timer.targetMinutes / 2 - elapsedMinutes(timer, now);
-    allowedAt = remaining > 0 ? addBusinessMinutes(timer.calendar, now, remaining) : now;
+    allowedAt = remaining > 0 ? pointAfter(timer.calendar, now, remaining) : now;
   }
   if (options.lastFollowUpAt) {
     const repeat = scheduleNextEscalation(timer, options.lastFollowUpAt).nextEscalationAt!;

@@ -26,9 +26,9 @@ import {
 } from './escalation-rules';
 
 /**
- * A ticket whose sweep plan the database has partly seen already is left alone for this long (its
- * records and state disagree, which the row locks should make impossible): it is logged, and it
- * cannot take the head of every batch meanwhile.
+ * A ticket the sweep cannot plan (planning it failed) or whose sweep plan the database has partly
+ * seen already (its records and state disagree, which the row locks should make impossible) is
+ * left alone for this long: it is logged, and it cannot take the head of every batch meanwhile.
  */
 const REFUSED_PLAN_RETRY_MS = 60 * 60_000;
 
@@ -66,7 +66,7 @@ export class EscalationService {
    * keys is the check. If it refuses one (the ticket's records and state disagree, which the row
    * locks should make impossible) the whole batch is rolled back and done again checking every plan
    * first: a ticket with a record already is then written not at all and set aside, the others go
-   * through.
+   * through. A ticket whose plan cannot be made is set aside the same way, never failing the batch.
    */
   async runBatch(limit: number, run?: SweepRun): Promise<BatchResult> {
     try {
@@ -106,18 +106,22 @@ export class EscalationService {
         }));
         const plans = states.map((state) => {
           const maxLevel = maxLevelOf(policies, state.ticket.policyId);
-          const plan = planSweep(state.ticket, state.timers, maxLevel, findGroup, now);
-          return { state, maxLevel, plan, keys: keysOf(plan) };
+          const plan = this.plan(state, maxLevel, findGroup, now);
+          return { state, maxLevel, plan, keys: plan ? keysOf(plan) : [] };
         });
-        let applied = plans;
+        // A ticket that could not be planned is written not at all, only set aside (below).
+        const planned = plans.filter(
+          (entry): entry is (typeof plans)[number] & { plan: SweepPlan } => entry.plan !== undefined,
+        );
+        let applied = planned;
         if (checkFirst) {
           // All or nothing per ticket: a plan one of whose records exists already is not applied at all
           // (the claimed rows are locked, so nothing can write these keys between this check and the insert).
           const taken = await this.takenKeys(
             manager,
-            plans.flatMap((entry) => entry.keys),
+            planned.flatMap((entry) => entry.keys),
           );
-          applied = plans.filter(({ state, keys }) => {
+          applied = planned.filter(({ state, keys }) => {
             const repeated = keys.find((key) => taken.has(key));
             if (repeated) {
               this.logger.error({ ticketId: state.ticket.id, key: repeated }, 'Escalation already recorded');
@@ -138,10 +142,10 @@ export class EscalationService {
           // Cannot happen under the row locks once checked; if it does, the unique index spoke.
           throw new Error(`Sweep record ${refused} was refused as a duplicate`);
         }
-        const appliedPlans = new Set(applied);
+        const appliedPlans = new Set<(typeof plans)[number]>(applied);
         const rows: SweepRow[] = plans.map((entry) => {
           const { state, maxLevel, plan } = entry;
-          const apply = appliedPlans.has(entry);
+          const apply = plan !== undefined && appliedPlans.has(entry);
           if (apply) {
             result.atRisk += plan.counts.atRisk;
             result.breaches += plan.counts.breaches;
@@ -173,6 +177,28 @@ export class EscalationService {
       result.autoClosed = await this.autoClose(manager, limit, now);
       return result;
     });
+  }
+
+  /**
+   * The ticket's sweep plan, or undefined when planning it fails (a calendar the arithmetic
+   * rejects, say): logged, and the ticket is set aside for REFUSED_PLAN_RETRY_MS, so one bad
+   * ticket neither aborts its batch nor takes the head of every batch meanwhile.
+   */
+  private plan(
+    state: TicketWithSla | { ticket: Ticket; timers: Timer[] },
+    maxLevel: number,
+    findGroup: GroupFinder,
+    now: Date,
+  ): SweepPlan | undefined {
+    try {
+      return planSweep(state.ticket, state.timers, maxLevel, findGroup, now);
+    } catch (error) {
+      this.logger.error(
+        { ticketId: state.ticket.id, err: error },
+        'Sweep could not plan this ticket; set aside and retried later',
+      );
+      return undefined;
+    }
   }
 
   /**

@@ -1,13 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
 import { AppError } from '../common/errors/app-error';
-import { validateCalendarSpec } from './calendar/business-calendar';
+import {
+  BUSINESS_TIME_LOOKAHEAD_YEARS,
+  businessTimeGap,
+  validateCalendarSpec,
+} from './calendar/business-calendar';
 import { type Calendar, CalendarsRepository, type NewCalendar } from './calendars.repository';
 import type { CreateCalendarDto, UpdateCalendarDto } from './dto/calendar.dto';
 
-/** Calendars' rules: a spec the business-calendar arithmetic accepts, unique names, used calendars kept. */
+/**
+ * Calendars' rules: a spec the business-calendar arithmetic accepts, with business time in each of
+ * the coming years, unique names, used calendars kept.
+ */
 @Injectable()
 export class CalendarsService {
-  constructor(private readonly calendars: CalendarsRepository) {}
+  constructor(
+    private readonly calendars: CalendarsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   list(): Promise<Calendar[]> {
     return this.calendars.listByName();
@@ -27,7 +38,7 @@ export class CalendarsService {
       businessHours: input.businessHours ?? [],
       holidays: input.holidays ?? [],
     });
-    assertValidSpec(calendar);
+    assertValidSpec(calendar, this.clock.now());
     if (await this.calendars.nameTaken(calendar.name)) {
       throw new AppError('conflict', `A calendar named "${calendar.name}" already exists.`);
     }
@@ -43,7 +54,7 @@ export class CalendarsService {
       businessHours: input.businessHours ?? current.businessHours,
       holidays: input.holidays ?? current.holidays,
     });
-    assertValidSpec(calendar);
+    assertValidSpec(calendar, this.clock.now());
     if (input.name !== undefined && (await this.calendars.nameTaken(input.name, id))) {
       throw new AppError('conflict', `A calendar named "${input.name}" already exists.`);
     }
@@ -85,13 +96,26 @@ function normalize(calendar: {
 /**
  * What the request's field rules cannot see (an interval ending before it starts, overlapping
  * intervals, a business_hours calendar without hours, 2025-02-30), named by the same paths as
- * the validation pipe's (`businessHours.1.end`).
+ * the validation pipe's (`businessHours.1.end`); and a calendar without business time in some year
+ * of the coming ones (every day a holiday), which would leave its timers without due times.
  */
-function assertValidSpec(calendar: NewCalendar): void {
+function assertValidSpec(calendar: NewCalendar, now: Date): void {
   const problems = validateCalendarSpec(calendar);
   if (problems.length > 0) {
     throw AppError.validation(
       problems.map(({ field, message }) => ({ field: field.replace(/\[(\d+)\]/g, '.$1'), message })),
     );
+  }
+  const gap = businessTimeGap(calendar, now);
+  if (gap) {
+    const day = (date: Date) => date.toISOString().slice(0, 10);
+    throw AppError.validation([
+      {
+        field: 'holidays',
+        message:
+          `leave no business time from ${day(gap.from)} to ${day(gap.to)}: a calendar needs business ` +
+          `time in each of the next ${BUSINESS_TIME_LOOKAHEAD_YEARS} years`,
+      },
+    ]);
   }
 }

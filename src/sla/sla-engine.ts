@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PolicyTargets, Ticket, TicketWithSla } from '../tickets/ticket.types';
 import { SYSTEM_ACTOR } from '../tickets/ticket.types';
@@ -48,6 +48,8 @@ const PAUSED_WHILE_PENDING: TimerKind[] = ['nextResponse', 'resolution'];
  */
 @Injectable()
 export class SlaEngine {
+  private readonly logger = new Logger(SlaEngine.name);
+
   constructor(private readonly timersRepository: SlaTimersRepository) {}
 
   save(manager: EntityManager, ticketId: string, outcome: SlaOutcome): Promise<Timer[]> {
@@ -114,6 +116,12 @@ export class SlaEngine {
       }
     }
 
+    for (const { kind, calendarId } of book.roundTheClock) {
+      this.logger.warn(
+        { ticketId: ticket.id, timer: kind, calendarId },
+        'SLA calendar has no business time: the timer counts round the clock',
+      );
+    }
     const latest = book.latest();
     const canEscalate = ticket.escalationLevel < maxLevelOf(all, policy?.id ?? null);
     return {
@@ -153,6 +161,8 @@ class TimerBook {
   private readonly dirty = new Set<TimerKind>();
   private readonly finished: Timer[] = [];
   readonly events: TimelineEvent[] = [];
+  /** Timers started or re-targeted round the clock because their calendar has no business time. */
+  readonly roundTheClock: { kind: TimerKind; calendarId: string }[] = [];
 
   constructor(
     timers: Timer[],
@@ -183,6 +193,7 @@ class TimerBook {
     if (previous?.running) return;
     if (previous && this.dirty.has(kind)) this.finished.push(previous);
     const timer = startTimer(kind, (previous?.cycle ?? 0) + 1, target, this.now);
+    this.noteFallback(timer, target);
     this.set(timer);
     this.event('sla.started', timer, { targetMinutes: timer.targetMinutes });
   }
@@ -216,7 +227,15 @@ class TimerBook {
     const before = this.byKind.get(kind);
     if (!before) return;
     const after = retargetTimer(before, target, this.now);
-    if (after !== before) this.set(after);
+    if (after === before) return;
+    this.noteFallback(after, target);
+    this.set(after);
+  }
+
+  private noteFallback(timer: Timer, target: TimerTarget): void {
+    if (timer.calendarId === null && target.calendarId !== null) {
+      this.roundTheClock.push({ kind: timer.kind, calendarId: target.calendarId });
+    }
   }
 
   private change(kind: TimerKind, step: (timer: Timer) => Timer, type: 'sla.paused' | 'sla.resumed'): void {

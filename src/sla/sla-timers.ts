@@ -1,4 +1,10 @@
-import { addBusinessMinutes, businessMinutesBetween, type CalendarSpec } from './calendar/business-calendar';
+import {
+  addBusinessMinutes,
+  businessMinutesBetween,
+  CALENDAR_24X7,
+  type CalendarSpec,
+  NoBusinessTimeError,
+} from './calendar/business-calendar';
 
 /**
  * SLA timer arithmetic and state changes (SPEC §6, §12 "Timers"), as pure functions over plain
@@ -8,6 +14,11 @@ import { addBusinessMinutes, businessMinutesBetween, type CalendarSpec } from '.
  * the time until each future point (at-risk, due, next escalation) is frozen, and those points
  * move by the paused business time on resume. A breached timer keeps running (unanswered) until
  * achieved; each further full target past `dueAt` is another escalation point.
+ *
+ * A calendar with no business time to count (every day a holiday: refused when saved, but an old
+ * one may exist) cannot place a point in time. A timer started or re-targeted into one counts round
+ * the clock instead, with no calendar, as a timer whose calendar was deleted does; a point of a
+ * timer whose calendar lost its business time later is placed in round-the-clock time.
  */
 
 export const TIMER_KINDS = ['firstResponse', 'nextResponse', 'resolution'] as const;
@@ -45,7 +56,36 @@ export interface TimerTarget {
   calendar: CalendarSpec;
 }
 
+/** A target without a calendar: round-the-clock time, as a deleted calendar counts. */
+function roundTheClock(target: TimerTarget): TimerTarget {
+  return { ...target, calendarId: null, calendar: CALENDAR_24X7 };
+}
+
+/** Builds a timer in the target's calendar, or round the clock when that calendar has no business time. */
+function inUsableCalendar(target: TimerTarget, build: (target: TimerTarget) => Timer): Timer {
+  try {
+    return build(target);
+  } catch (error) {
+    if (!(error instanceof NoBusinessTimeError)) throw error;
+    return build(roundTheClock(target));
+  }
+}
+
+/** The instant `minutes` of the calendar's business time after `from` (round the clock if it has none). */
+export function pointAfter(calendar: CalendarSpec, from: Date, minutes: number): Date {
+  try {
+    return addBusinessMinutes(calendar, from, minutes);
+  } catch (error) {
+    if (!(error instanceof NoBusinessTimeError)) throw error;
+    return addBusinessMinutes(CALENDAR_24X7, from, minutes);
+  }
+}
+
 export function startTimer(kind: TimerKind, cycle: number, target: TimerTarget, now: Date): Timer {
+  return inUsableCalendar(target, (usable) => startIn(kind, cycle, usable, now));
+}
+
+function startIn(kind: TimerKind, cycle: number, target: TimerTarget, now: Date): Timer {
   const { calendar, targetMinutes, atRiskPercent } = target;
   return {
     kind,
@@ -89,9 +129,7 @@ export function resumeTimer(timer: Timer, now: Date): Timer {
   const paused = businessMinutesBetween(calendar, pausedAt, now);
   // A point still ahead when the pause began is as far ahead of now as it was of the pause.
   const shift = (point: Date) =>
-    point > pausedAt
-      ? addBusinessMinutes(calendar, now, businessMinutesBetween(calendar, pausedAt, point))
-      : point;
+    point > pausedAt ? pointAfter(calendar, now, businessMinutesBetween(calendar, pausedAt, point)) : point;
   return {
     ...timer,
     status: timer.status === 'paused' ? 'active' : timer.status,
@@ -132,13 +170,13 @@ export function breachTimer(timer: Timer): Timer {
     status: 'breached',
     breachedAt: timer.dueAt,
     atRiskNotified: true,
-    nextEscalationAt: addBusinessMinutes(timer.calendar, timer.dueAt, timer.targetMinutes),
+    nextEscalationAt: pointAfter(timer.calendar, timer.dueAt, timer.targetMinutes),
   };
 }
 
 /** After an escalation at `from` (a repeat point, or a follow-up), the next repeat is one full target later. */
 export function scheduleNextEscalation(timer: Timer, from: Date): Timer {
-  return { ...timer, nextEscalationAt: addBusinessMinutes(timer.calendar, from, timer.targetMinutes) };
+  return { ...timer, nextEscalationAt: pointAfter(timer.calendar, from, timer.targetMinutes) };
 }
 
 /**
@@ -147,6 +185,10 @@ export function scheduleNextEscalation(timer: Timer, from: Date): Timer {
  */
 export function retargetTimer(timer: Timer, target: TimerTarget, now: Date): Timer {
   if (!timer.running || timer.status === 'breached') return timer;
+  return inUsableCalendar(target, (usable) => retargetIn(timer, usable, now));
+}
+
+function retargetIn(timer: Timer, target: TimerTarget, now: Date): Timer {
   const elapsed = elapsedMinutes(timer, now);
   const from = timer.pausedAt ?? now;
   const { calendar } = target;

@@ -3,9 +3,11 @@ import {
   addBusinessMinutes,
   BusinessHoursInterval,
   businessMinutesBetween,
+  businessTimeGap,
   CALENDAR_24X7,
   CalendarSpec,
   Holiday,
+  NoBusinessTimeError,
   validateCalendarSpec,
 } from '../../src/sla/calendar/business-calendar';
 
@@ -662,10 +664,54 @@ describe('calendars without business time', () => {
     expect(() => addBusinessMinutes(neverOpen, new Date('2024-01-01T00:00:00Z'), 1)).toThrow(
       /no business time/,
     );
+    // A named error, so the SLA timers can tell it from a broken calendar.
+    expect(() => addBusinessMinutes(neverOpen, new Date('2024-01-01T00:00:00Z'), 1)).toThrow(
+      NoBusinessTimeError,
+    );
     // with no business time, nothing elapses; the span is bounded, so this returns
     expect(
       businessMinutesBetween(neverOpen, new Date('2024-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z')),
     ).toBe(0);
+  });
+});
+
+describe('businessTimeGap: a year without business time ahead', () => {
+  const from = new Date('2025-03-03T00:00:00Z');
+  const days = (first: string, count: number, recurring = false): Holiday[] =>
+    Array.from({ length: count }, (_, i) => ({
+      date: new Date(Date.parse(`${first}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10),
+      name: 'closed',
+      recurring,
+    }));
+
+  it('finds none in 24x7 or in an ordinary office calendar', () => {
+    expect(businessTimeGap(CALENDAR_24X7, from)).toBeUndefined();
+    expect(
+      businessTimeGap(businessHours('Europe/Berlin', hours(MON_FRI, ['09:00', '17:00'])), from),
+    ).toBeUndefined();
+  });
+
+  it('finds the first year when every month-day is a recurring holiday', () => {
+    const neverOpen = businessHours('UTC', hours(MON_FRI, ['09:00', '17:00']), days('2024-01-01', 366, true));
+    // from 2025-03-03 + 366 days = 2026-03-04
+    expect(businessTimeGap(neverOpen, from)).toEqual({
+      from: new Date('2025-03-03T00:00:00Z'),
+      to: new Date('2026-03-04T00:00:00Z'),
+    });
+  });
+
+  it('finds a year of dated holidays starting within the look-ahead, not a shorter closure', () => {
+    const mondays = (holidays: Holiday[]) => businessHours('UTC', hours([1], ['09:00', '17:00']), holidays);
+    // Closed every day of 2027-03-01 … 2028-03-05 (371 days): the window from 2027-03-03 (2 × 365 days on) has
+    // no business time.
+    expect(businessTimeGap(mondays(days('2027-03-01', 371)), from)).toEqual({
+      from: new Date('2027-03-03T00:00:00Z'),
+      to: new Date('2028-03-03T00:00:00Z'),
+    });
+    // 300 days closed: every window still holds a Monday.
+    expect(businessTimeGap(mondays(days('2025-03-03', 300)), from)).toBeUndefined();
+    // Past the ten years looked at: not reported.
+    expect(businessTimeGap(mondays(days('2036-01-01', 400)), from)).toBeUndefined();
   });
 });
 

@@ -655,6 +655,59 @@ describe('retargetTimer', () => {
   });
 });
 
+describe('a calendar without business time', () => {
+  // Berlin 9–5 with every month-day a recurring holiday: nothing ever counts.
+  const neverOpen: CalendarSpec = {
+    ...BERLIN_9_TO_5,
+    holidays: Array.from({ length: 366 }, (_, i) => ({
+      date: new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
+      name: 'closed',
+      recurring: true,
+    })),
+  };
+  const closed = (targetMinutes: number): TimerTarget => ({
+    targetMinutes,
+    atRiskPercent: 80,
+    calendarId: 'calendar-closed',
+    calendar: neverOpen,
+  });
+
+  it('starts the timer round the clock, without a calendar (as a deleted one counts)', () => {
+    // 60 min from 10:00 → due 11:00, at risk 10:48, in plain elapsed time.
+    const timer = startTimer('firstResponse', 1, closed(60), utc('Mon 2025-03-03 10:00'));
+
+    expect(timer).toMatchObject({
+      calendarId: null,
+      calendar: CALENDAR_24X7,
+      dueAt: utc('Mon 2025-03-03 11:00'),
+      atRiskAt: utc('Mon 2025-03-03 10:48'),
+    });
+  });
+
+  it('re-targets into it round the clock, keeping the elapsed time', () => {
+    // 1440 from 10:00, 60 elapsed at 11:00; new target 240 round the clock → due 14:00.
+    const retargeted = retargetTimer(
+      timer24x7(1440, 'Mon 2025-03-03 10:00'),
+      closed(240),
+      utc('Mon 2025-03-03 11:00'),
+    );
+
+    expect({ calendarId: retargeted.calendarId, dueAt: retargeted.dueAt }).toEqual({
+      calendarId: null,
+      dueAt: utc('Mon 2025-03-03 14:00'),
+    });
+  });
+
+  it('places the repeat point of a timer whose calendar lost its business time round the clock', () => {
+    // Started in working Berlin hours (Mon 10:00 + 60 → 11:00), then the calendar closed for good:
+    // the next escalation is one target after the due time in plain time, 12:00, instead of an error.
+    const started = startTimer('firstResponse', 1, businessHours(60), berlin('Mon 2025-03-03 10:00'));
+    const breached = breachTimer({ ...started, calendar: neverOpen });
+
+    expect(breached.nextEscalationAt).toEqual(berlin('Mon 2025-03-03 12:00'));
+  });
+});
+
 describe('nearestDueAt', () => {
   // firstResponse due 11:00, resolution due 14:00 (both from 10:00).
   const first = () => timer24x7(60, 'Mon 2025-03-03 10:00');

@@ -107,6 +107,50 @@ export function addBusinessMinutes(cal: CalendarSpec, start: Date, minutes: numb
   return new Date(compile(cal).add(startMs, amountMs));
 }
 
+/**
+ * addBusinessMinutes found no business time in MAX_DAYS_WITHOUT_BUSINESS_TIME consecutive days: the
+ * calendar has none to count (every day a holiday, say). Calendars are checked for this when saved
+ * (businessTimeGap); the SLA timers fall back to round-the-clock time for one that has it anyway.
+ */
+export class NoBusinessTimeError extends Error {
+  constructor(readonly searchedUntil: Date) {
+    super(
+      `Business calendar has no business time in ${MAX_DAYS_WITHOUT_BUSINESS_TIME} consecutive days ` +
+        `(searched up to ${searchedUntil.toISOString()}); check its hours and holidays`,
+    );
+    this.name = 'NoBusinessTimeError';
+  }
+}
+
+/** How far ahead, in years, a calendar must have business time in every year to be saved. */
+export const BUSINESS_TIME_LOOKAHEAD_YEARS = 10;
+
+/**
+ * The first of the `years` consecutive one-year windows from `from` (365 days and one, so every
+ * month-day is in each) that holds no business time at all, or undefined when every one does. A
+ * calendar with such a window (every day a recurring holiday, or a year of dated ones) could leave
+ * a timer without any due time; a 24x7 calendar never has one. The spec must be valid.
+ */
+export function businessTimeGap(
+  cal: CalendarSpec,
+  from: Date,
+  years = BUSINESS_TIME_LOOKAHEAD_YEARS,
+): { from: Date; to: Date } | undefined {
+  const fromMs = instantOf(from, 'from');
+  if (cal.type === '24x7') {
+    return undefined;
+  }
+  const compiled = compile(cal);
+  for (let year = 0; year < years; year++) {
+    const start = fromMs + year * 365 * DAY_MS;
+    const end = start + 366 * DAY_MS;
+    if (compiled.between(start, end) === 0) {
+      return { from: new Date(start), to: new Date(end) };
+    }
+  }
+  return undefined;
+}
+
 /** Business minutes between two instants (0 if to <= from), fractional allowed (not rounded). */
 export function businessMinutesBetween(cal: CalendarSpec, from: Date, to: Date): number {
   const fromMs = instantOf(from, 'from');
@@ -295,10 +339,7 @@ class CompiledCalendar {
       }
       daysWithoutBusinessTime = segments.length > 0 ? 0 : daysWithoutBusinessTime + 1;
       if (daysWithoutBusinessTime > MAX_DAYS_WITHOUT_BUSINESS_TIME) {
-        throw new Error(
-          `Business calendar has no business time in ${MAX_DAYS_WITHOUT_BUSINESS_TIME} consecutive days ` +
-            `(searched up to ${new Date(dayEnd.ms).toISOString()}); check its hours and holidays`,
-        );
+        throw new NoBusinessTimeError(new Date(dayEnd.ms));
       }
       dayNumber += 1;
       dayStart = dayEnd;
