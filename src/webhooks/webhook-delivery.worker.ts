@@ -36,6 +36,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private running?: Promise<void>;
   private wakeRequested = false;
   private stopping = false;
+  /** Failed attempts in a row, by endpoint: the back-off of an endpoint's deferred deliveries. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly outbox: WebhookOutboxRepository,
@@ -116,14 +118,29 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private async deliverInOrder(turn: ClaimedDelivery[], token: string): Promise<void> {
     for (const [index, delivery] of turn.entries()) {
       const ok = await this.attempt(delivery, token);
-      if (!ok) {
-        await this.outbox.release(
-          turn.slice(index + 1).map((rest) => rest.id),
-          token,
-        );
-        return;
+      if (ok) {
+        this.failures.delete(delivery.webhookId);
+        continue;
       }
+      // The endpoint failed: the rest of its turn waits out the endpoint's back-off instead of
+      // coming straight back into the next claim (each failure in a row doubles it).
+      const streak = (this.failures.get(delivery.webhookId) ?? 0) + 1;
+      this.failures.set(delivery.webhookId, streak);
+      await this.outbox.defer(
+        turn.slice(index + 1).map((rest) => rest.id),
+        token,
+        this.backoffMs(streak),
+      );
+      return;
     }
+  }
+
+  private backoffMs(attempt: number): number {
+    return retryDelayMs(
+      attempt,
+      { baseMs: this.config.WEBHOOK_RETRY_BASE_MS, maxMs: this.config.WEBHOOK_RETRY_MAX_MS },
+      Math.random(),
+    );
   }
 
   /** One attempt, recorded whatever happens; returns whether it was delivered. */
@@ -132,11 +149,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     const attempt = delivery.attempts + 1;
     const result: AttemptResult = {
       ...sent,
-      retryInMs: retryDelayMs(
-        attempt,
-        { baseMs: this.config.WEBHOOK_RETRY_BASE_MS, maxMs: this.config.WEBHOOK_RETRY_MAX_MS },
-        Math.random(),
-      ),
+      retryInMs: this.backoffMs(attempt),
     };
     const outcome = await this.outbox.recordAttempt(
       delivery,

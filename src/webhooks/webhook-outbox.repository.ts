@@ -37,15 +37,62 @@ export interface AttemptResult {
 export type AttemptOutcome = 'delivered' | 'retry' | 'failed';
 
 export interface ClaimOptions {
+  /** At most this many deliveries in all. */
   limit: number;
-  /** At most this many of one endpoint's deliveries per claim, sent one after another. */
+  /** At most this many of one endpoint's deliveries, sent one after another. */
   perEndpoint: number;
+  /** At most this many endpoints (all of them when absent). */
+  endpoints?: number;
+  /** Endpoints not to claim for now (this process is delivering to them, or they are cooling off). */
+  skip?: string[];
   leaseMs: number;
   token: string;
 }
 
 const SUBSCRIBERS = new PreparedQuery(
   `SELECT id, events FROM webhooks WHERE active AND events && $1::text[] ORDER BY id`,
+);
+
+/**
+ * The claim (see WebhookOutboxRepository.claim). It starts with UPDATE so that both drivers answer
+ * `[rows, affected]`; the choice of rows is a subquery. `$6` NULL takes every endpoint.
+ */
+const CLAIM = new PreparedQuery(
+  `UPDATE webhook_deliveries d
+      SET locked_until = now() + make_interval(secs => $3::double precision / 1000), claim_token = $4
+     FROM (
+       WITH heads AS (
+         SELECT h.id, h.webhook_id, h.next_attempt_at, h.seq,
+                row_number() OVER (PARTITION BY h.webhook_id ORDER BY h.next_attempt_at, h.seq) AS rank
+           FROM webhooks w
+          CROSS JOIN LATERAL (
+            SELECT p.id, p.webhook_id, p.next_attempt_at, p.seq FROM webhook_deliveries p
+             WHERE p.webhook_id = w.id AND p.status = 'pending' AND p.next_attempt_at <= now()
+               AND (p.locked_until IS NULL OR p.locked_until <= now())
+               AND NOT EXISTS (
+                 SELECT 1 FROM webhook_deliveries q
+                  WHERE q.webhook_id = p.webhook_id AND q.ticket_id = p.ticket_id
+                    AND q.status = 'pending' AND q.seq < p.seq)
+             ORDER BY p.next_attempt_at, p.seq
+             LIMIT $2
+          ) h
+          WHERE w.active AND w.id <> ALL ($5::uuid[])
+       ),
+       endpoints AS (
+         SELECT webhook_id FROM heads WHERE rank = 1 ORDER BY next_attempt_at, seq LIMIT $6::int
+       ),
+       picked AS (
+         SELECT heads.id FROM heads JOIN endpoints USING (webhook_id)
+          ORDER BY heads.rank, heads.next_attempt_at, heads.seq LIMIT $1
+       )
+       SELECT c.id FROM webhook_deliveries c
+        WHERE c.id IN (SELECT id FROM picked)
+          AND c.status = 'pending' AND (c.locked_until IS NULL OR c.locked_until <= now())
+          FOR UPDATE OF c SKIP LOCKED
+     ) claimed, webhooks w, webhook_events e
+    WHERE d.id = claimed.id AND w.id = d.webhook_id AND e.id = d.event_id
+    RETURNING d.id, d.seq, d.next_attempt_at, d.webhook_id, w.url, w.secret, d.event_id,
+              e.type AS event_type, e.body, d.attempts`,
 );
 
 /** TypeORM answers UPDATE with `[rows, affected]` on both drivers when the statement starts with UPDATE. */
@@ -101,42 +148,33 @@ export class WebhookOutboxRepository {
   }
 
   /**
-   * Claims due deliveries in outbox order under a lease, skipping rows other workers are claiming.
-   * A delivery is due when it is pending, its next attempt time has come, no live lease holds it,
-   * its endpoint is active, and no earlier delivery of the same ticket to the same endpoint is
-   * still pending (so one ticket's events reach an endpoint in order, whatever retries happen).
-   * One statement, so the claim commits at once; the sending happens outside any transaction.
+   * Claims due deliveries under a lease, skipping rows other workers are claiming. A delivery is due
+   * when it is pending, its next attempt time has come, no live lease holds it, its endpoint is
+   * active, and no earlier delivery of the same ticket to the same endpoint is still pending (so one
+   * ticket's events reach an endpoint in order, whatever retries happen): the head of its chain.
+   *
+   * Fair across endpoints: each active endpoint offers its own oldest due heads (at most
+   * `perEndpoint`, read through `webhook_deliveries_due_idx`), the endpoints waiting longest are
+   * taken first (at most `endpoints`), and the batch takes every endpoint's first head before any
+   * endpoint's second. A backlog of one endpoint, however large, costs the others nothing; pending
+   * rows of inactive endpoints are not even read. One statement, so the claim commits at once; the
+   * sending happens outside any transaction.
    */
   async claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {
-    const result: UpdateResult<Record<string, unknown>> = await this.dataSource.query(
-      `UPDATE webhook_deliveries d
-          SET locked_until = now() + make_interval(secs => $3::double precision / 1000), claim_token = $4
-         FROM (
-           SELECT c.id FROM webhook_deliveries c
-             JOIN (
-               SELECT due.id, row_number() OVER (PARTITION BY due.webhook_id ORDER BY due.seq) AS rank
-                 FROM (
-                   SELECT p.id, p.webhook_id, p.seq FROM webhook_deliveries p
-                     JOIN webhooks w ON w.id = p.webhook_id AND w.active
-                    WHERE p.status = 'pending' AND p.next_attempt_at <= now()
-                      AND (p.locked_until IS NULL OR p.locked_until <= now())
-                      AND NOT EXISTS (
-                        SELECT 1 FROM webhook_deliveries q
-                         WHERE q.webhook_id = p.webhook_id AND q.ticket_id = p.ticket_id
-                           AND q.status = 'pending' AND q.seq < p.seq)
-                    ORDER BY p.seq LIMIT $1 * 4
-                 ) due
-             ) ranked ON ranked.id = c.id AND ranked.rank <= $2
-            WHERE c.status = 'pending' AND (c.locked_until IS NULL OR c.locked_until <= now())
-            ORDER BY c.seq LIMIT $1
-            FOR UPDATE OF c SKIP LOCKED
-         ) picked, webhooks w, webhook_events e
-        WHERE d.id = picked.id AND w.id = d.webhook_id AND e.id = d.event_id
-        RETURNING d.id, d.seq, d.webhook_id, w.url, w.secret, d.event_id, e.type AS event_type, e.body, d.attempts`,
-      [options.limit, options.perEndpoint, options.leaseMs, options.token],
-    );
+    const result: UpdateResult<Record<string, unknown>> = await CLAIM.run(this.dataSource.manager, [
+      options.limit,
+      options.perEndpoint,
+      options.leaseMs,
+      options.token,
+      options.skip ?? [],
+      options.endpoints ?? null,
+    ]);
     return result[0]
-      .sort((a, b) => Number(a.seq) - Number(b.seq))
+      .sort(
+        (a, b) =>
+          new Date(a.next_attempt_at as Date).getTime() - new Date(b.next_attempt_at as Date).getTime() ||
+          Number(a.seq) - Number(b.seq),
+      )
       .map((row) => ({
         id: row.id as string,
         webhookId: row.webhook_id as string,
@@ -208,13 +246,28 @@ export class WebhookOutboxRepository {
     });
   }
 
-  /** Gives back deliveries claimed but not attempted (their endpoint failed earlier in the batch). */
+  /** Gives back deliveries claimed but not attempted, due again at once (the process is stopping). */
   async release(ids: string[], token: string): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.query(
       `UPDATE webhook_deliveries SET locked_until = NULL, claim_token = NULL
         WHERE id = ANY($1::uuid[]) AND claim_token = $2`,
       [ids, token],
+    );
+  }
+
+  /**
+   * Gives back deliveries claimed but not attempted because their endpoint just failed: they are due
+   * again only after `delayMs` (their own attempt count and back-off are untouched), so a failing
+   * endpoint's backlog does not come straight back into the next claim.
+   */
+  async defer(ids: string[], token: string, delayMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET locked_until = NULL, claim_token = NULL,
+              next_attempt_at = GREATEST(next_attempt_at, now() + make_interval(secs => $3::double precision / 1000))
+        WHERE id = ANY($1::uuid[]) AND claim_token = $2 AND status = 'pending'`,
+      [ids, token, delayMs],
     );
   }
 

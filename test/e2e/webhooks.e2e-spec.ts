@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker';
 import { WebhookOutboxRepository } from '../../src/webhooks/webhook-outbox.repository';
 import { verifySignature } from '../../src/webhooks/webhook-signature';
 import { openTicket } from '../support/given';
@@ -650,6 +651,90 @@ describe('outbox claims', () => {
       ['failed', 1],
       ['delivered', 1],
     ]);
+  });
+
+  /** `count` due deliveries of one event each to `webhookId`, each of its own ticket chain. */
+  async function backlog(webhookId: string, ticketId: string, count: number): Promise<void> {
+    // The delivery's ticket_id has no foreign key: distinct ids make every row the head of a chain.
+    await t.app.get(DataSource).query(
+      `WITH ev AS (
+         INSERT INTO webhook_events (id, ticket_id, type, body, created_at)
+         SELECT gen_random_uuid(), $1, 'ticket.created', '{}', now() FROM generate_series(1, $3) RETURNING id)
+       INSERT INTO webhook_deliveries (webhook_id, event_id, ticket_id) SELECT $2, id, gen_random_uuid() FROM ev`,
+      [ticketId, webhookId, count],
+    );
+  }
+
+  it('claims fairly: another endpoint’s backlog of any size does not crowd out a fresh event', async () => {
+    const admin = await t.as('admin');
+    const customer = await t.as('customer');
+    const dead = await createWebhook(admin, 'http://127.0.0.1:9/dead', { events: ['ticket.created'] });
+    await backlog(dead.id, (await openTicket(customer)).id, 300);
+    const fresh = await createWebhook(admin, 'http://127.0.0.1:9/fresh', { events: ['ticket.updated'] });
+    const ticket = await openTicket(customer);
+    await (await t.as('agent')).patch(`/v1/tickets/${ticket.id}`, { priority: 'high' }).expect(200);
+    const outbox = t.app.get(WebhookOutboxRepository);
+    const token = '00000000-0000-4000-8000-000000000010';
+    const claimed = await outbox.claim({ limit: 50, perEndpoint: 10, leaseMs: 60_000, token });
+    // The old claim took the 200 oldest due rows (all the dead endpoint's) and found nothing else.
+    expect(claimed.filter((row) => row.webhookId === fresh.id).map((row) => row.eventType)).toEqual([
+      'ticket.updated',
+    ]);
+    expect(claimed.filter((row) => row.webhookId === dead.id)).toHaveLength(10);
+    await outbox.release(
+      claimed.map((row) => row.id),
+      token,
+    );
+
+    // At most `endpoints` endpoints, the one waiting longest first (the dead endpoint's backlog is
+    // older than the fresh event; on a shared database another suite's may be older still).
+    const one = await outbox.claim({ limit: 50, perEndpoint: 10, endpoints: 1, leaseMs: 60_000, token });
+    expect(new Set(one.map((row) => row.webhookId)).size).toBe(1);
+    expect(one[0].webhookId).not.toBe(fresh.id);
+    await outbox.release(
+      one.map((row) => row.id),
+      token,
+    );
+    const skipping = await outbox.claim({
+      limit: 50,
+      perEndpoint: 10,
+      skip: [dead.id],
+      leaseMs: 60_000,
+      token,
+    });
+    expect(skipping.some((row) => row.webhookId === dead.id)).toBe(false);
+    expect(skipping.some((row) => row.webhookId === fresh.id)).toBe(true);
+    await outbox.release(
+      skipping.map((row) => row.id),
+      token,
+    );
+  });
+
+  it('delivers a fresh event in the first batch while a dead endpoint has a backlog, and defers that backlog', async () => {
+    const admin = await t.as('admin');
+    const customer = await t.as('customer');
+    const endpoint = await new Receiver().start();
+    try {
+      const dead = await createWebhook(admin, 'http://127.0.0.1:9/dead', { events: ['ticket.created'] });
+      await backlog(dead.id, (await openTicket(customer)).id, 300);
+      await createWebhook(admin, endpoint.url, { events: ['ticket.created'] });
+      const ticket = await openTicket(customer);
+      await t.app.get(WebhookDeliveryWorker).runBatch();
+      // Before: 104 batches (one failed attempt to the dead endpoint each) before this one was sent.
+      expect(endpoint.delivered().map((request) => request.event.data.ticket.id)).toContain(ticket.id);
+
+      // One attempt to the dead endpoint; the rest of its turn waits out a back-off, not due at once.
+      const [row] = await t.app.get(DataSource).query(
+        `SELECT count(*) FILTER (WHERE attempts > 0)::int AS attempted,
+                count(*) FILTER (WHERE attempts = 0 AND next_attempt_at > now())::int AS deferred,
+                count(*) FILTER (WHERE claim_token IS NOT NULL)::int AS held
+           FROM webhook_deliveries WHERE webhook_id = $1`,
+        [dead.id],
+      );
+      expect(row).toEqual({ attempted: 1, deferred: 9, held: 0 });
+    } finally {
+      await endpoint.stop();
+    }
   });
 
   // Lock order only matters with concurrent sessions: PGlite runs one transaction at a time.
