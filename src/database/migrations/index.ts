@@ -6,7 +6,6 @@ import { Webhooks1763798400003 } from './1763798400003-webhooks';
 import { TimerElapsed1763798400004 } from './1763798400004-timer-elapsed';
 import { SlaTimersFillfactor1763798400005 } from './1763798400005-sla-timers-fillfactor';
 import { ResourceVersions1763798400050 } from './1763798400050-resource-versions';
-import { TimerCarriedElapsed1763798400100 } from './1763798400100-timer-carried-elapsed';
 import { WebhookOutboxFairness1763798400060 } from './1763798400060-webhook-outbox-fairness';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
@@ -19,5 +18,4 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SlaTimersFillfactor1763798400005,
   ResourceVersions1763798400050,
   WebhookOutboxFairness1763798400060,
-  TimerCarriedElapsed1763798400100,
 ];
