@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
+import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock/clock';
 import { createValidationPipe } from './common/validation/validation';
 import { withCommonProblems } from './common/errors/openapi-problems';
+import { sendProblem } from './common/errors/problem.filter';
 import type { AppConfig } from './config/app-config';
 import { createLogger, PinoNestLogger, redactUrl } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -45,6 +46,12 @@ export async function createApp(
       typeof config.TRUST_PROXY === 'number'
         ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
         : config.TRUST_PROXY,
+    // The router's own refusals (a malformed percent-encoding, a path parameter over maxParamLength)
+    // are answered before any hook runs: as problems, with the request id, like every other error.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('X-Request-Id', request.id);
+      sendProblem(error, request, reply);
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Issue 6: @fastify/multipart for attachment uploads, read as a stream by the route (no buffering).

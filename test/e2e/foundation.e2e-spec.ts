@@ -149,6 +149,28 @@ describe('foundation', () => {
     });
   });
 
+  describe("Fastify's own refusals", () => {
+    it('answers a malformed percent-encoding with a 400 problem and the request id', async () => {
+      const res = await t.http().get('/v1/tickets/%E0%A4%A').set('X-Request-Id', 'req-bad-url').expect(400);
+      expect(res.headers['content-type']).toContain(PROBLEM);
+      expect(res.headers['x-request-id']).toBe('req-bad-url');
+      expect(res.body).toMatchObject({ status: 400, title: 'Bad request', instance: '/v1/tickets/%E0%A4%A' });
+      expect(res.body.type).toMatch(/malformed_request$/);
+      expect(JSON.stringify(res.body)).not.toContain('FST_ERR');
+    });
+
+    it('answers a path parameter over 256 characters with a 414 problem and a request id', async () => {
+      const res = await t
+        .http()
+        .get(`/v1/tickets/${'a'.repeat(300)}`)
+        .expect(414);
+      expect(res.headers['content-type']).toContain(PROBLEM);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.body).toMatchObject({ status: 414, title: 'URI too long' });
+      expect(JSON.stringify(res.body)).not.toContain('FST_ERR');
+    });
+  });
+
   describe('authentication', () => {
     it('rejects a request without a token', async () => {
       const res = await t.http().get('/v1/me').expect(401);

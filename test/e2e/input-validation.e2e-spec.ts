@@ -173,6 +173,12 @@ describe('input validation', () => {
       ['a NUL in the description', { description: 'line one\nline\u0000two' }, 'description'],
       ['a NUL in a tag', { tags: ['a\u0000b'] }, 'tags'],
       ['a control character in a tag', { tags: ['a\u0001b'] }, 'tags'],
+      // A lone UTF-16 surrogate is no character: it would be stored as U+FFFD.
+      ['a lone surrogate in the subject', { subject: 'deposit \ud800 missing' }, 'subject'],
+      ['a lone surrogate in the description', { description: 'sent \udc00 USDT' }, 'description'],
+      ['a lone surrogate in a tag', { tags: ['usdt\ud83d'] }, 'tags'],
+      ['a blank description', { description: ' \n\t\r\n ' }, 'description'],
+      ['a description of ideographic spaces', { description: '\u3000\u3000' }, 'description'],
       ['a status on create', { status: 'open' }, 'status'],
       ['an escalation level', { escalationLevel: 3 }, 'escalationLevel'],
       ['an sla', { sla: {} }, 'sla'],
@@ -205,6 +211,13 @@ describe('input validation', () => {
       expect(ticket.description).toBe(description);
     });
 
+    it('keeps characters outside the BMP (surrogate pairs) in the subject, tags and messages', async () => {
+      const ticket = await openTicket(customer, { subject: 'Withdrawal 🚀 stuck 𠀀', tags: ['🚀'] });
+      expect(ticket).toMatchObject({ subject: 'Withdrawal 🚀 stuck 𠀀', tags: ['🚀'] });
+      const message = await customer.post(`/v1/tickets/${ticket.id}/messages`, { body: '𝄞 ok' }).expect(201);
+      expect(message.body.body).toBe('𝄞 ok');
+    });
+
     it('names every null field at once', async () => {
       const res = await agent.post('/v1/tickets', {
         ...ticketBody({ requesterId: `cust-${randomUUID()}` }),
@@ -214,6 +227,29 @@ describe('input validation', () => {
         tags: null,
       });
       expectInvalid(res, 'channel', 'priority', 'locale', 'tags');
+    });
+  });
+
+  describe('GET /v1/tickets', () => {
+    it.each<[string, string, string]>([
+      ['an offset past +14:00', 'createdFrom=2024-01-01T00:00:00%2B23:00', 'createdFrom'],
+      ['an offset PostgreSQL refuses (22009)', 'createdTo=2024-01-01T00:00:00-16:00', 'createdTo'],
+      ['an offset with 60 minutes', 'createdFrom=2024-01-01T00:00:00%2B05:60', 'createdFrom'],
+      ['a day that does not exist', 'createdFrom=2023-02-29T00:00:00Z', 'createdFrom'],
+      ['a week date', 'createdTo=2024-W01-1', 'createdTo'],
+      ['year zero', 'createdFrom=0000-01-01T00:00:00Z', 'createdFrom'],
+    ])('is 400 on %s, naming the field', async (_name, query, field) => {
+      expectInvalid(await agent.get(`/v1/tickets?${query}`), field);
+    });
+
+    it.each([
+      '2024-01-01',
+      '2024-01-01T00:00:00Z',
+      '2024-01-01T09:00:00.123%2B14:00',
+      '2024-01-01T09:00:00-12:00',
+      '2024-01-01T09:00:00%2B0530',
+    ])('takes createdFrom=%s', async (value) => {
+      await agent.get(`/v1/tickets?createdFrom=${value}&createdTo=2999-01-01T00:00:00Z`).expect(200);
     });
   });
 
@@ -263,6 +299,8 @@ describe('input validation', () => {
       ['an object for the assignee', { assigneeId: {} }, 'assigneeId'],
       ['a NUL in the assignee', { assigneeId: 'agent\u0000' }, 'assigneeId'],
       ['a NUL in a tag', { tags: ['a\u0000b'] }, 'tags'],
+      ['a lone surrogate in a tag', { tags: ['a\ud800'] }, 'tags'],
+      ['a lone surrogate in the assignee', { assigneeId: 'agent-\udfff' }, 'assigneeId'],
       ['a group id that is not a UUID', { groupId: 'tier-2' }, 'groupId'],
       ['a group that does not exist', { groupId: randomUUID() }, 'groupId'],
       ['an object for tags', { tags: { a: 1 } }, 'tags'],
@@ -363,6 +401,8 @@ describe('input validation', () => {
       ['an empty body', { body: '' }, 'body'],
       ['a huge body', { body: HUGE }, 'body'],
       ['a NUL in the body', { body: 'a\u0000b' }, 'body'],
+      ['a blank body', { body: '  \n\t ' }, 'body'],
+      ['a lone surrogate in the body', { body: 'thanks \ud800' }, 'body'],
       ['an unknown visibility', { visibility: 'private' }, 'visibility'],
       ['a boolean visibility', { visibility: true }, 'visibility'],
       ['a string for attachmentIds', { attachmentIds: randomUUID() }, 'attachmentIds'],
@@ -987,6 +1027,11 @@ describe('database constraint errors', () => {
   it.each([
     ['23502', 'not_null_violation', 'A required value is missing.'],
     ['23514', 'check_violation', 'A value is not allowed.'],
+    // Class 22, data exceptions, whatever the condition.
+    ['22009', 'invalid_time_zone_displacement_value', 'A value is out of range.'],
+    ['22001', 'string_data_right_truncation', 'A value is out of range.'],
+    ['22P02', 'invalid_text_representation', 'A value is out of range.'],
+    ['2200G', 'most_specific_type_mismatch', 'A value is out of range.'],
   ])('maps %s (%s) to a 400 problem that names no table, column or query', (code, _name, detail) => {
     const { problem, unexpected } = toProblem(violation(code, 'priority'));
     expect(problem).toEqual({

@@ -110,13 +110,12 @@ export function toProblem(error: unknown): ProblemResult {
             { retryAfter: 1 },
           ),
         };
-      case '22P02':
-      case '22021':
-      case '22P05':
-      case '22007':
-      case '22008':
-      case '22003':
-        return { problem: problem('validation_failed', 400, 'Invalid request', 'A value is out of range.') };
+    }
+    // Class 22, data exceptions: a value PostgreSQL cannot take (bad syntax for its type, out of
+    // range, a time zone offset past ±15:59, bad encoding). Input validation should have refused it
+    // and named the field; this is the safety net, and the value stays unnamed.
+    if (pgCode?.startsWith('22')) {
+      return { problem: problem('validation_failed', 400, 'Invalid request', 'A value is out of range.') };
     }
   }
   const fastify = fastifyProblem(error);
@@ -127,10 +126,22 @@ export function toProblem(error: unknown): ProblemResult {
   };
 }
 
-/** Errors Fastify raises before a route runs: body parsing, body size, content type. */
+/** Errors Fastify raises before a route runs: URL and path parameters, body parsing, body size, content type. */
 function fastifyProblem(error: unknown): Problem | undefined {
   if (!(error instanceof Error)) return undefined;
   const { code, statusCode } = error as Error & { code?: string; statusCode?: number };
+  // Fastify's router refusals, sent here through the adapter's `frameworkErrors`.
+  if (code === 'FST_ERR_BAD_URL') {
+    return problem(
+      'malformed_request',
+      400,
+      'Bad request',
+      'The URL is not valid: a percent-encoding is malformed.',
+    );
+  }
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return problem('uri_too_long', 414, 'URI too long', 'A path segment of the URL is too long.');
+  }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) {
     return problem('payload_too_large', 413, 'Payload too large', 'The request body is too large.');
   }

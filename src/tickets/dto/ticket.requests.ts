@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -18,7 +17,9 @@ import {
 } from 'class-validator';
 import {
   IfPresent,
+  IsTimestamp,
   NoNul,
+  NotBlank,
   NullableIfPresent,
   NullAsAbsent,
   PlainText,
@@ -57,6 +58,7 @@ export class CreateTicketRequest {
   })
   @IsString()
   @Length(1, 20000)
+  @NotBlank()
   @NoNul()
   description!: string;
 
@@ -219,12 +221,12 @@ export class ListTicketsQuery extends PageQuery {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Inclusive.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   createdFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   createdTo?: string;
 
   @ApiPropertyOptional({
@@ -247,6 +249,7 @@ export class CreateMessageRequest {
   @ApiProperty({ minLength: 1, maxLength: 20000, example: 'We have credited your deposit.' })
   @IsString()
   @Length(1, 20000)
+  @NotBlank()
   @NoNul()
   body!: string;
 
