@@ -21,24 +21,26 @@ export interface EnginePolicy {
 /** A timer's state columns, written from one array each (in `save`'s order) through `unnest`. */
 const TIMER_STATE_COLUMNS = `id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
   at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations, next_escalation_at,
-  elapsed_minutes`;
+  elapsed_minutes, carried_minutes, counting_since`;
 const TIMER_STATE_ARRAYS = `$1::uuid[], $2::text[], $3::boolean[], $4::int[], $5::smallint[], $6::uuid[],
   $7::timestamptz[], $8::timestamptz[], $9::boolean[], $10::timestamptz[], $11::float8[], $12::timestamptz[],
-  $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[], $17::float8[]`;
+  $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[], $17::float8[], $18::float8[],
+  $19::timestamptz[]`;
 
 const UPDATE_TIMERS = new PreparedQuery(
   `UPDATE sla_timers s SET status = u.status, running = u.running, target_minutes = u.target_minutes,
      at_risk_percent = u.at_risk_percent, calendar_id = u.calendar_id, due_at = u.due_at, at_risk_at = u.at_risk_at,
      at_risk_notified = u.at_risk_notified, paused_at = u.paused_at, paused_minutes = u.paused_minutes,
      breached_at = u.breached_at, achieved_at = u.achieved_at, stopped_at = u.stopped_at,
-     escalations = u.escalations, next_escalation_at = u.next_escalation_at, elapsed_minutes = u.elapsed_minutes
+     escalations = u.escalations, next_escalation_at = u.next_escalation_at, elapsed_minutes = u.elapsed_minutes,
+     carried_minutes = u.carried_minutes, counting_since = u.counting_since
    FROM unnest(${TIMER_STATE_ARRAYS}) AS u(${TIMER_STATE_COLUMNS})
    WHERE s.id = u.id`,
 );
 const INSERT_TIMERS = new PreparedQuery(
   `INSERT INTO sla_timers (${TIMER_STATE_COLUMNS}, kind, cycle, started_at, ticket_id)
-   SELECT *, $21::uuid
-   FROM unnest(${TIMER_STATE_ARRAYS}, $18::text[], $19::int[], $20::timestamptz[])
+   SELECT *, $23::uuid
+   FROM unnest(${TIMER_STATE_ARRAYS}, $20::text[], $21::int[], $22::timestamptz[])
      AS u(${TIMER_STATE_COLUMNS}, kind, cycle, started_at)`,
 );
 
@@ -91,6 +93,8 @@ export class SlaTimersRepository {
       list.map((timer) => timer.nextEscalationAt),
       // What a stopped timer counted, for the report's percentiles (see the timer-elapsed migration).
       list.map((timer) => (timer.stoppedAt ? elapsedMinutes(timer, timer.stoppedAt) : null)),
+      list.map((timer) => timer.carriedMinutes ?? 0),
+      list.map((timer) => timer.countingSince ?? null),
     ];
     if (changed.length > 0) await UPDATE_TIMERS.run(manager, columns(changed));
     if (fresh.length > 0) {

@@ -41,7 +41,15 @@ export interface Timer {
   atRiskAt: Date;
   atRiskNotified: boolean;
   pausedAt: Date | null;
+  /** Business minutes paused since counting began in the current calendar (`countingSince`). */
   pausedMinutes: number;
+  /**
+   * Business minutes counted before `countingSince`, pauses excluded, in the calendars the timer
+   * had then: a re-target into another calendar carries what had elapsed over (0 otherwise).
+   */
+  carriedMinutes: number;
+  /** Since when the timer counts in its current calendar: null for since `startedAt`. */
+  countingSince: Date | null;
   breachedAt: Date | null;
   achievedAt: Date | null;
   stoppedAt: Date | null;
@@ -99,6 +107,8 @@ function startIn(kind: TimerKind, cycle: number, target: TimerTarget, now: Date)
     atRiskNotified: false,
     pausedAt: null,
     pausedMinutes: 0,
+    carriedMinutes: 0,
+    countingSince: null,
     breachedAt: null,
     achievedAt: null,
     stoppedAt: null,
@@ -107,10 +117,15 @@ function startIn(kind: TimerKind, cycle: number, target: TimerTarget, now: Date)
   };
 }
 
-/** Business minutes the timer has counted: from start to now (or its stop), pauses excluded. */
+/**
+ * Business minutes the timer has counted up to now (or its stop, or its pause), pauses excluded:
+ * what it carried over from earlier calendars, plus what its calendar counts since it took over.
+ */
 export function elapsedMinutes(timer: Timer, now: Date): number {
   const end = timer.stoppedAt ?? timer.pausedAt ?? now;
-  return Math.max(0, businessMinutesBetween(timer.calendar, timer.startedAt, end) - timer.pausedMinutes);
+  const since = timer.countingSince ?? timer.startedAt;
+  const counted = businessMinutesBetween(timer.calendar, since, end) - timer.pausedMinutes;
+  return Math.max(0, (timer.carriedMinutes ?? 0) + counted);
 }
 
 /** Status as of `now`: an active timer whose due time has passed is breached even before a sweep records it. */
@@ -181,7 +196,10 @@ export function scheduleNextEscalation(timer: Timer, from: Date): Timer {
 
 /**
  * A new target (another policy, or the same policy's new targets): the elapsed business time is
- * kept and the running deadlines are recomputed from now. Breached timers stay breached.
+ * kept and the running deadlines are recomputed from now. Into another calendar, what had elapsed
+ * is carried over and the new calendar counts from now (from the pause, if paused), so neither the
+ * elapsed time nor a later re-target measures the past in a calendar the timer did not have then.
+ * Breached timers stay breached.
  */
 export function retargetTimer(timer: Timer, target: TimerTarget, now: Date): Timer {
   if (!timer.running || timer.status === 'breached') return timer;
@@ -194,9 +212,14 @@ function retargetIn(timer: Timer, target: TimerTarget, now: Date): Timer {
   const { calendar } = target;
   const at = (minutes: number) => (minutes > 0 ? addBusinessMinutes(calendar, from, minutes) : from);
   const atRiskMinutes = (target.targetMinutes * target.atRiskPercent) / 100 - elapsed;
+  const counting =
+    target.calendarId === timer.calendarId
+      ? {}
+      : { carriedMinutes: elapsed, countingSince: from, pausedMinutes: 0 };
   return {
     ...timer,
     ...target,
+    ...counting,
     dueAt: at(target.targetMinutes - elapsed),
     atRiskAt: at(atRiskMinutes),
     atRiskNotified: timer.atRiskNotified && atRiskMinutes <= 0,

@@ -22,7 +22,7 @@ const TIMER_FIELDS = `
   'startedAt', s.started_at, 'dueAt', s.due_at, 'atRiskAt', s.at_risk_at, 'atRiskNotified', s.at_risk_notified,
   'pausedAt', s.paused_at, 'pausedMinutes', s.paused_minutes, 'breachedAt', s.breached_at,
   'achievedAt', s.achieved_at, 'stoppedAt', s.stopped_at, 'escalations', s.escalations,
-  'nextEscalationAt', s.next_escalation_at`;
+  'nextEscalationAt', s.next_escalation_at, 'carriedMinutes', s.carried_minutes, 'countingSince', s.counting_since`;
 /** The ticket's latest timer of each kind, as `s`. */
 const LATEST_TIMERS = `(SELECT DISTINCT ON (kind) * FROM sla_timers WHERE ticket_id = t.id ORDER BY kind, cycle DESC) s`;
 
@@ -93,6 +93,7 @@ const TIMESTAMPS = [
   'achievedAt',
   'stoppedAt',
   'nextEscalationAt',
+  'countingSince',
 ];
 
 /**

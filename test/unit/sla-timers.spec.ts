@@ -81,6 +81,8 @@ describe('startTimer', () => {
       atRiskNotified: false,
       pausedAt: null,
       pausedMinutes: 0,
+      carriedMinutes: 0,
+      countingSince: null,
       breachedAt: null,
       achievedAt: null,
       stoppedAt: null,
@@ -705,6 +707,106 @@ describe('a calendar without business time', () => {
     const breached = breachTimer({ ...started, calendar: neverOpen });
 
     expect(breached.nextEscalationAt).toEqual(berlin('Mon 2025-03-03 12:00'));
+  });
+});
+
+describe('retargetTimer into another calendar', () => {
+  // 24x7 Normal (1440) from Sat 10:00 Berlin; Berlin 9–5 High (960) from Sat 20:00.
+  const saturday = () => startTimer('firstResponse', 1, roundTheClock(1440), berlin('Sat 2025-03-08 10:00'));
+
+  it('carries the elapsed time over: 600 minutes of Saturday stay 600 in a calendar closed on Saturdays', () => {
+    // 10:00 → 20:00 round the clock = 600. Berlin counts from Sat 20:00: nothing until Mon 09:00.
+    // Due: 960 − 600 = 360 business minutes from Mon 09:00 → Mon 15:00.
+    const retargeted = retargetTimer(saturday(), businessHours(960), berlin('Sat 2025-03-08 20:00'));
+
+    expect({
+      carriedMinutes: retargeted.carriedMinutes,
+      countingSince: retargeted.countingSince,
+      dueAt: retargeted.dueAt,
+      atSaturdayEvening: elapsedMinutes(retargeted, berlin('Sat 2025-03-08 20:00')),
+      // Mon 09:00–10:00 counts 60 more
+      atMondayTen: elapsedMinutes(retargeted, berlin('Mon 2025-03-10 10:00')),
+    }).toEqual({
+      carriedMinutes: 600,
+      countingSince: berlin('Sat 2025-03-08 20:00'),
+      dueAt: berlin('Mon 2025-03-10 15:00'),
+      atSaturdayEvening: 600,
+      atMondayTen: 660,
+    });
+  });
+
+  it('switching back measures only the business time of the Berlin stretch, not the weekend', () => {
+    // 600 carried, Mon 09:00–10:00 adds 60 → 660; back to 24x7 1440 at Mon 10:00: 780 left → Mon 23:00.
+    const inBerlin = retargetTimer(saturday(), businessHours(960), berlin('Sat 2025-03-08 20:00'));
+
+    const back = retargetTimer(inBerlin, roundTheClock(1440), berlin('Mon 2025-03-10 10:00'));
+
+    expect({
+      carriedMinutes: back.carriedMinutes,
+      dueAt: back.dueAt,
+      // 2 h later: 660 + 120
+      elapsed: elapsedMinutes(back, berlin('Mon 2025-03-10 12:00')),
+    }).toEqual({
+      carriedMinutes: 660,
+      dueAt: berlin('Mon 2025-03-10 23:00'),
+      elapsed: 780,
+    });
+  });
+
+  it('counts only pauses after the switch against the new calendar', () => {
+    // 24x7 from Mon 08:00, paused 09:00–10:00 (60 paused), Berlin from 11:00: 180 − 60 = 120 carried.
+    // Paused again Mon 12:00–14:00 (120 Berlin minutes); at 15:00: 120 + (11:00→15:00 = 240) − 120 = 240.
+    const paused = pauseTimer(
+      startTimer('resolution', 1, roundTheClock(2880), berlin('Mon 2025-03-10 08:00')),
+      berlin('Mon 2025-03-10 09:00'),
+    );
+    const resumed = resumeTimer(paused, berlin('Mon 2025-03-10 10:00'));
+    const inBerlin = retargetTimer(resumed, businessHours(2400), berlin('Mon 2025-03-10 11:00'));
+    const again = resumeTimer(
+      pauseTimer(inBerlin, berlin('Mon 2025-03-10 12:00')),
+      berlin('Mon 2025-03-10 14:00'),
+    );
+
+    expect({
+      carried: inBerlin.carriedMinutes,
+      pausedAfterSwitch: again.pausedMinutes,
+      elapsed: elapsedMinutes(again, berlin('Mon 2025-03-10 15:00')),
+      // What a stop at 15:00 stores for the report.
+      stopped: elapsedMinutes(
+        achieveTimer(again, berlin('Mon 2025-03-10 15:00')),
+        berlin('Tue 2025-03-11 09:00'),
+      ),
+    }).toEqual({ carried: 120, pausedAfterSwitch: 120, elapsed: 240, stopped: 240 });
+  });
+
+  it('while paused: carries the elapsed time at the pause and counts from the pause on resume', () => {
+    // 24x7 1440 from Sat 10:00, paused 12:00 (120). Into Berlin at 20:00, resumed Mon 10:00 (the pause
+    // holds Mon 09:00–10:00 = 60 paused Berlin minutes); at Mon 11:00: 120 + 120 − 60 = 180.
+    const paused = pauseTimer(saturday(), berlin('Sat 2025-03-08 12:00'));
+    const retargeted = retargetTimer(paused, businessHours(960), berlin('Sat 2025-03-08 20:00'));
+    const resumed = resumeTimer(retargeted, berlin('Mon 2025-03-10 10:00'));
+
+    expect({
+      countingSince: retargeted.countingSince,
+      frozen: elapsedMinutes(retargeted, berlin('Mon 2025-03-10 09:30')),
+      elapsed: elapsedMinutes(resumed, berlin('Mon 2025-03-10 11:00')),
+      // 960 − 120 = 840 left from the resume: Mon 10:00–17:00 = 420, Tue 09:00 + 420 → Tue 16:00
+      dueAt: resumed.dueAt,
+    }).toEqual({
+      countingSince: berlin('Sat 2025-03-08 12:00'),
+      frozen: 120,
+      elapsed: 180,
+      dueAt: berlin('Tue 2025-03-11 16:00'),
+    });
+  });
+
+  it('keeps counting from the start when the calendar stays the same', () => {
+    const retargeted = retargetTimer(saturday(), roundTheClock(240), berlin('Sat 2025-03-08 11:00'));
+
+    expect({ carried: retargeted.carriedMinutes, since: retargeted.countingSince }).toEqual({
+      carried: 0,
+      since: null,
+    });
   });
 });
 

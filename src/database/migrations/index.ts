@@ -7,6 +7,7 @@ import { TimerElapsed1763798400004 } from './1763798400004-timer-elapsed';
 import { SlaTimersFillfactor1763798400005 } from './1763798400005-sla-timers-fillfactor';
 import { ResourceVersions1763798400050 } from './1763798400050-resource-versions';
 import { WebhookOutboxFairness1763798400060 } from './1763798400060-webhook-outbox-fairness';
+import { TimerCarriedElapsed1763798400100 } from './1763798400100-timer-carried-elapsed';
 
 /** Every migration in order, listed once for the app and the migration CLI. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SlaTimersFillfactor1763798400005,
   ResourceVersions1763798400050,
   WebhookOutboxFairness1763798400060,
+  TimerCarriedElapsed1763798400100,
 ];
