@@ -6,7 +6,9 @@ import { type FastifyError, type FastifyReply, type FastifyRequest, LogControlle
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock/clock';
+import { MAX_JSON_DEPTH, memberNestedTooDeep } from './common/validation/json-depth';
 import { createValidationPipe } from './common/validation/validation';
+import { AppError } from './common/errors/app-error';
 import { withCommonProblems } from './common/errors/openapi-problems';
 import { sendProblem } from './common/errors/problem.filter';
 import type { AppConfig } from './config/app-config';
@@ -93,6 +95,21 @@ export async function createApp(
       },
       'request completed',
     );
+  });
+
+  // A body nested deeper than any DTO is refused before the validation pipe recurses into it.
+  fastify.addHook('preValidation', async (request, reply) => {
+    const member = memberNestedTooDeep(request.body);
+    if (member === undefined) return;
+    sendProblem(
+      AppError.validation(
+        [{ field: member, message: `must not be nested more than ${MAX_JSON_DEPTH} levels deep` }],
+        'The request body is nested too deeply.',
+      ),
+      request,
+      reply,
+    );
+    return reply;
   });
 
   // Issue 8: limits run as an onRequest hook, before the body is read and before any guard.

@@ -965,6 +965,55 @@ describe('input validation', () => {
     });
   });
 
+  describe('deeply nested bodies', () => {
+    /** `depth` levels of `{"a": …}` around 1: `nest(1)` is `{"a":1}`. */
+    const nest = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    /** A ticket body as JSON text with `member` holding `json`. */
+    const ticketWith = (member: string, json: string) =>
+      JSON.stringify({ ...ticketBody(), [member]: '__NESTED__' }).replace('"__NESTED__"', json);
+
+    function expectTooDeep(res: Response, field: string): void {
+      expectInvalid(res, field);
+      expect(res.body.errors).toEqual([{ field, message: expect.stringContaining('nested more than 32') }]);
+    }
+
+    it('is 400 on fields nested 3000 levels deep (an 18 KB body), and opens nothing', async () => {
+      const json = ticketWith('fields', nest(3000));
+      expect(json.length).toBeLessThan(20_000);
+      expectTooDeep(await sendRaw(customer, 'post', '/v1/tickets', json), 'fields');
+      expect((await customer.get('/v1/tickets').expect(200)).body.data).toEqual([]);
+    });
+
+    it('is 400 on an unknown member holding deep nesting', async () => {
+      expectTooDeep(await sendRaw(customer, 'post', '/v1/tickets', ticketWith('extra', nest(100))), 'extra');
+    });
+
+    it.each([
+      ['3000 levels', 3000],
+      ['half a million levels (a 1 MB body)', 500_000],
+    ])('is 400 on a bare array nested %s deep', async (_name, depth) => {
+      const json = '['.repeat(depth) + ']'.repeat(depth);
+      expectTooDeep(await sendRaw(customer, 'post', '/v1/tickets', json), 'body');
+    });
+
+    it('is 400 on deep nesting in a PATCH and a message', async () => {
+      const ticket = await openTicket(customer);
+      const url = `/v1/tickets/${ticket.id}`;
+      const before = await snapshot(agent, url);
+      expectTooDeep(await sendRaw(agent, 'patch', url, `{"tags":${nest(40)}}`), 'tags');
+      expectTooDeep(await sendRaw(agent, 'post', `${url}/messages`, `{"body":${nest(40)}}`), 'body');
+      expect(await snapshot(agent, url)).toEqual(before);
+    });
+
+    it('leaves 32 levels to the usual validation', async () => {
+      // The body is level 1, `fields` level 2, so 30 levels of {"a": …} inside it make 32.
+      const json = ticketWith('fields', `{"currency":"USDT","orderId":"ORD-1","extra":${nest(30)}}`);
+      const res = await sendRaw(customer, 'post', '/v1/tickets', json);
+      expectInvalid(res, 'fields.extra');
+      expect(JSON.stringify(res.body)).not.toContain('nested more than');
+    });
+  });
+
   describe('a JSON null as the whole body of a POST', () => {
     it.each<[string, (ticket: string) => [Session, string], string]>([
       ['POST /v1/tickets', () => [customer, '/v1/tickets'], 'category'],
