@@ -99,15 +99,62 @@ function isFunctionWord(text: string, start: number, length: number): boolean {
 const NEAR_MISS_INDEX = new Set(
   WORDLIST.flatMap((word) => [word, ...[...word].map((_, i) => word.slice(0, i) + word.slice(i + 1))]),
 );
+const LIST_WORDS: ReadonlySet<string> = new Set(WORDLIST);
+/** The longest list word has 8 letters: a near miss has at most one more. */
+const LONGEST_NEAR_MISS = Math.max(...WORDLIST.map((word) => word.length)) + 1;
 
-/** Whether a word off the list looks like a mistyped list word ("wrth" for "worth", "abandn"). */
+/**
+ * Whether a word off the list looks like a mistyped list word ("wrth" for "worth", "abandn"),
+ * worked out the first time it is asked for. An inflected list word ("acts", "added") is prose,
+ * not a typo.
+ */
 function isNearMiss(word: Word): boolean {
-  const lower = word.source.slice(word.at, word.at + word.end - word.start).toLowerCase();
+  if (word.near < 0) {
+    const lower = word.source.slice(word.at, word.at + word.end - word.start).toLowerCase();
+    word.near = word.counts && isNearMissOf(lower) ? 1 : 0;
+  }
+  return word.near === 1;
+}
+
+/**
+ * A near miss of four letters or more: two words in front of a run's first list word join it only
+ * if both are. Three letters are weak evidence (most three-letter words are one letter from a list
+ * word: "com" from "cow"), and nothing in front of them vouches for them ("github.com/node-base").
+ */
+function isCloseTypo(word: Word): boolean {
+  return word.end - word.start >= 4 && isNearMiss(word);
+}
+
+function isNearMissOf(lower: string): boolean {
+  if (lower.length > LONGEST_NEAR_MISS || isInflected(lower)) return false;
   if (NEAR_MISS_INDEX.has(lower)) return true;
   for (let i = 0; i < lower.length; i++) {
     if (NEAR_MISS_INDEX.has(lower.slice(0, i) + lower.slice(i + 1))) return true;
   }
   return false;
+}
+
+const isListWord = (word: string): boolean => word.length >= 3 && LIST_WORDS.has(word);
+
+/**
+ * A list word with -s, -es, -ed or -ing ("acts", "arrived", "slipped", "carried"): how prose
+ * writes list words, never how a seed phrase is typed.
+ */
+function isInflected(lower: string): boolean {
+  if (lower.endsWith('s')) {
+    if (isListWord(lower.slice(0, -1))) return true;
+    if (lower.endsWith('es') && isListWord(lower.slice(0, -2))) return true;
+    if (lower.endsWith('ies') && isListWord(`${lower.slice(0, -3)}y`)) return true;
+  }
+  const suffix = lower.endsWith('ed') ? 2 : lower.endsWith('ing') ? 3 : 0;
+  if (suffix === 0) return false;
+  const stem = lower.slice(0, -suffix);
+  return (
+    isListWord(stem) ||
+    isListWord(`${stem}e`) ||
+    (stem.endsWith('i') && isListWord(`${stem.slice(0, -1)}y`)) ||
+    (stem.length > 3 && stem.at(-1) === stem.at(-2) && isListWord(stem.slice(0, -1)))
+  );
 }
 
 /**
@@ -289,6 +336,8 @@ interface Word {
   at: number;
   /** LOWER, TITLE, UPPER or MIXED; -1 until asked for (see styleOf). */
   style: number;
+  /** 1 for a near miss of a list word, 0 if not, -1 until asked for (see isNearMiss). */
+  near: number;
 }
 
 /** How a word is written, worked out the first time it is asked for. */
@@ -307,6 +356,7 @@ function keep(word: Word, into: Word): Word {
   into.source = word.source;
   into.at = word.at;
   into.style = word.style;
+  into.near = word.near;
   return into;
 }
 
@@ -364,7 +414,17 @@ class StyleCounts {
 }
 
 function emptyWord(): Word {
-  return { start: 0, end: 0, numberedStart: -1, flags: 0, counts: false, source: '', at: 0, style: -1 };
+  return {
+    start: 0,
+    end: 0,
+    numberedStart: -1,
+    flags: 0,
+    counts: false,
+    source: '',
+    at: 0,
+    style: -1,
+    near: -1,
+  };
 }
 
 /** A word's start, its list number included; worked out the first time it is asked for. */
@@ -384,6 +444,11 @@ class Segment {
   start = 0;
   end = 0;
   words = 0;
+  /**
+   * Where the list words and near misses in a row that this segment ends start: how far back a
+   * phrase found after a restart reaches (see RunTracker.restart).
+   */
+  stretchStart = 0;
   /** Common words in all of it, and whether any word is written "TypeBox". */
   common = 0;
   mixed = false;
@@ -394,9 +459,10 @@ class Segment {
   private readonly tailStyles = new Int8Array(JUDGED_WORDS);
   private readonly tailCommon = new Int8Array(JUDGED_WORDS);
 
-  reset(word: Word): void {
+  reset(word: Word, stretchStart: number): void {
     this.start = numbered(word);
     this.end = word.end;
+    this.stretchStart = Math.min(stretchStart, this.start);
     this.words = 0;
     this.common = 0;
     this.mixed = false;
@@ -434,18 +500,73 @@ class Segment {
   }
 }
 
+/**
+ * Words off the list side by side: one word (a typo, a stray "and"), or two near misses of list
+ * words (two typos in a row). They join two segments, or lead or trail a run.
+ */
+class Group {
+  private readonly buffers: [Word, Word] = [emptyWord(), emptyWord()];
+  size = 0;
+
+  get first(): Word {
+    return this.buffers[0];
+  }
+
+  get last(): Word {
+    return this.buffers[this.size - 1];
+  }
+
+  word(k: number): Word {
+    return this.buffers[k];
+  }
+
+  push(word: Word): void {
+    keep(word, this.buffers[this.size++]);
+  }
+
+  /** Keeps only the last word. */
+  dropFirst(): void {
+    if (this.size < 2) return;
+    [this.buffers[0], this.buffers[1]] = [this.buffers[1], this.buffers[0]];
+    this.size = 1;
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** How many of its words count towards the 12. */
+  get counted(): number {
+    let counted = 0;
+    for (let k = 0; k < this.size; k++) if (this.buffers[k].counts) counted += 1;
+    return counted;
+  }
+
+  /** Whether every word is a near miss of a list word. */
+  get allNear(): boolean {
+    for (let k = 0; k < this.size; k++) if (!isNearMiss(this.buffers[k])) return false;
+    return this.size > 0;
+  }
+
+  /** Whether every word is a near miss of four letters or more (see isCloseTypo). */
+  get allCloseTypos(): boolean {
+    for (let k = 0; k < this.size; k++) if (!isCloseTypo(this.buffers[k])) return false;
+    return this.size > 0;
+  }
+}
+
 /** Scratch space for judging a tolerated word. */
 const styles = new StyleCounts();
 
 /**
- * Whether the list words either side of a tolerated word read like a seed phrase rather than
- * prose: the five next to it on each side written one way (a run's first word may be
+ * Whether the list words either side of tolerated words read like a seed phrase rather than
+ * prose: the five next to them on each side written one way (a run's first word may be
  * capitalised: `skipFirst` leaves it out of `before`), with at most two common words among them;
  * no more than one in six of the two segments' words common, and none written like "TypeBox".
  */
 function readsLikePhrase(
   before: Segment | undefined,
-  tolerated: Word,
+  tolerated: Group,
   after: Segment | undefined,
   skipFirst: boolean,
 ): boolean {
@@ -456,22 +577,32 @@ function readsLikePhrase(
     styles.addAll(after.headStyles);
     common += after.headCommon;
   }
-  styles.add(styleOf(tolerated));
+  for (let k = 0; k < tolerated.size; k++) styles.add(styleOf(tolerated.word(k)));
   if (common > 2 || styles.looksLikeProse() || before?.mixed || after?.mixed) return false;
-  const words = (before?.words ?? 0) + (after?.words ?? 0) + (tolerated.counts ? 1 : 0);
+  const words = (before?.words ?? 0) + (after?.words ?? 0) + tolerated.counted;
   return ((before?.common ?? 0) + (after?.common ?? 0)) * 6 <= words;
 }
 
+/** At most two words off the list in any twelve words of a phrase (two typos in a 12-word phrase). */
+const WINDOW_WORDS = MIN_MNEMONIC_WORDS;
+
 /**
  * One way of joining words (PLAIN or DOT) and the run it has open. A run is segments of list
- * words joined by tolerated words (words off the list) by gaps of its kind; two tolerated words
- * have at least five list words between them. A tolerated word joins the segments either side of
- * it only if they read like a phrase (readsLikePhrase): prose joins its list words with "the", "and",
- * and is full of "you", "can", "that"; a typo in a phrase sits among random words written one way.
- * A chain of segments so joined is a phrase when its list words and counted tolerated words reach
- * 12, and all of it is redacted, tolerated words included. It starts and ends with a list word, or
- * with a near miss of one (a typo in the first or last word of a phrase), never with another word
- * ("…flag Regards").
+ * words joined by tolerated words (words off the list) by gaps of its kind, no twelve words in a
+ * row holding more than two of them: a near miss of a list word (a typo) anywhere, even next to
+ * another near miss; any other word ("and", a stray word) with at least five list words since the
+ * last such word. A tolerated word joins the segments either side of it only if they read like a
+ * phrase (readsLikePhrase): prose joins its list words with "the", "and", and is full of "you",
+ * "can", "that"; a typo in a phrase sits among random words written one way. A chain of segments
+ * so joined is a phrase when its list words and counted tolerated words reach 12, and all of it is
+ * redacted, tolerated words included. It starts and ends with a list word, or with one or two near
+ * misses of one (typos in the first or last words of a phrase), never with another word ("…flag
+ * Regards").
+ *
+ * A word off the list that breaks these rules ends the run, and a new one starts with the list
+ * words since the last word off the list, so a phrase right after a near miss is still found; if
+ * it is a phrase, it reaches back over the list words and near misses in a row before it (a
+ * 24-word phrase with three typos close together is redacted whole, not from the third typo on).
  */
 class RunTracker {
   private open = false;
@@ -481,16 +612,15 @@ class RunTracker {
   /** Whether `current` (`previous`) is the first segment of the run. */
   private currentIsFirst = true;
   private previousIsFirst = false;
-  /** The tolerated word between `previous` and `current`, judged once `current` is complete. */
-  private join: Word | undefined;
-  /** A tolerated word after `current`, waiting for the list word that keeps it in the run. */
-  private pending: Word | undefined;
-  /** Buffers for `pending`, `join` and `leading`, which outlive the scanner's own. */
-  private pendingWord = emptyWord();
-  private joinWord = emptyWord();
-  private readonly leadingWord = emptyWord();
-  /** The counted word just before the run, which starts it if it is a near miss that reads like one. */
-  private leading: Word | undefined;
+  /** The tolerated words between `previous` and `current`, judged once `current` is complete. */
+  private join = new Group();
+  /** Tolerated words after `current`, waiting for the list word that keeps them in the run. */
+  private pending = new Group();
+  /**
+   * Counted words off the list just before the run (while none is open: the last ones seen), which
+   * start it if they are near misses that read like part of it.
+   */
+  private leading = new Group();
   /** Whether `leading` reads like part of the phrase (judged with the run's first segment). */
   private leadingFits = false;
   /** The chain of joined segments that ends with `previous` (or `current`), not counting `current` yet. */
@@ -498,6 +628,16 @@ class RunTracker {
   private chainEnd = 0;
   private chainWords = 0;
   private chainStartsRun = true;
+  /** How far back a phrase of this chain reaches (before chainStart after a restart). */
+  private chainBackStart = 0;
+  /** Where the list words and near misses in a row, up to the current word, start. */
+  private stretchStart = 0;
+  /** Words read in the run, and the places in it of the last two words off the list (-1: none). */
+  private position = 0;
+  private lastOff = -1;
+  /** The place of the last word off the list that is no near miss (-1: none). */
+  private lastTolerated = -1;
+  private secondLastOff = -1;
 
   constructor(
     readonly kind: GapKind,
@@ -508,93 +648,144 @@ class RunTracker {
     return this.open;
   }
 
-  /** Where a phrase in the open run can start at the earliest (Infinity when none is open). */
+  /**
+   * Where a phrase can start at the earliest: in the open run, or with the words off the list that
+   * may lead the next one (Infinity when there are none).
+   */
   get start(): number {
-    if (!this.open) return Infinity;
-    return this.leading && this.chainStartsRun
-      ? Math.min(numbered(this.leading), this.chainStart)
-      : this.chainStart;
+    const leading = this.leading.size > 0 ? numbered(this.leading.first) : Infinity;
+    if (!this.open) return leading;
+    const start = Math.min(this.chainStart, this.chainBackStart, this.current.stretchStart);
+    return this.chainStartsRun ? Math.min(leading, start) : start;
   }
 
-  /** The next word, joined to the previous one by a gap of `gap` kind; `previous` is the word before. */
-  add(word: Word, gap: GapKind, previous: Word | undefined): void {
-    if (gap !== this.kind) this.close();
+  /** The next word, joined to the previous one by a gap of `gap` kind. */
+  add(word: Word, gap: GapKind): void {
+    if (gap !== this.kind) {
+      this.close();
+      this.leading.clear();
+    }
     if (word.flags & IS_LIST) {
-      if (!this.open) this.begin(word, gap === this.kind ? previous : undefined);
+      if (!this.open) this.begin(word);
       else this.extend(word);
     } else if (this.open) {
       this.tolerate(word);
+    } else if (word.counts) {
+      // Perhaps the start of the next run: the last two counted words off the list are kept.
+      if (this.leading.size === 2) this.leading.dropFirst();
+      this.leading.push(word);
+    } else {
+      this.leading.clear();
     }
   }
 
-  close(): void {
+  /** Nothing joins what came before any more: the run (if any) ends, and no word leads the next. */
+  end(): void {
+    this.close();
+    this.leading.clear();
+  }
+
+  private close(): void {
     if (!this.open) return;
     this.open = false;
     this.completeSegment();
     const trailing = this.pending;
+    const leadingBonus = this.chainStartsRun && this.leadingFits ? this.leading.size : 0;
     const acceptTrailing =
-      trailing !== undefined &&
-      trailing.counts &&
-      this.chainWords + 1 + (this.chainStartsRun && this.leadingFits ? 1 : 0) >= MIN_MNEMONIC_WORDS &&
+      trailing.size > 0 &&
+      this.chainWords + trailing.counted + leadingBonus >= MIN_MNEMONIC_WORDS &&
       readsLikePhrase(this.current, trailing, undefined, this.currentIsFirst) &&
-      isNearMiss(trailing);
+      trailing.allNear;
     this.endChain(acceptTrailing ? trailing : undefined);
-    this.pending = undefined;
-    this.join = undefined;
-    this.leading = undefined;
+    this.pending.clear();
+    this.join.clear();
+    this.leading.clear();
   }
 
-  private begin(word: Word, previous: Word | undefined): void {
+  private begin(word: Word): void {
     this.open = true;
-    this.leading =
-      previous && !(previous.flags & IS_LIST) && previous.counts
-        ? keep(previous, this.leadingWord)
-        : undefined;
     this.leadingFits = false;
-    this.join = undefined;
-    this.pending = undefined;
-    this.current.reset(word);
+    this.join.clear();
+    this.pending.clear();
+    this.position = 0;
+    this.lastOff = -1;
+    this.secondLastOff = -1;
+    this.lastTolerated = -1;
+    this.stretchStart = numbered(word);
+    this.current.reset(word, this.stretchStart);
     this.currentIsFirst = true;
-    this.startChain(this.current, true);
+    this.startChain(this.current, true, false);
     this.current.add(word);
   }
 
   private extend(word: Word): void {
-    if (this.pending) {
-      // The tolerated word has a list word after it: `current` is complete, a new segment starts.
+    this.position += 1;
+    if (this.pending.size > 0) {
+      // The tolerated words have a list word after them: `current` is complete, a new segment starts.
       this.completeSegment();
-      this.join = this.pending;
-      this.pending = undefined;
-      // The judged join's buffer is free again: the next tolerated word goes there.
-      [this.pendingWord, this.joinWord] = [this.joinWord, this.pendingWord];
+      // Words that are not near misses end the list words and near misses in a row.
+      if (!this.pending.allNear) this.stretchStart = numbered(word);
+      [this.join, this.pending] = [this.pending, this.join];
+      this.pending.clear();
       [this.previous, this.current] = [this.current, this.previous];
       this.previousIsFirst = this.currentIsFirst;
       this.currentIsFirst = false;
-      this.current.reset(word);
+      this.current.reset(word, this.stretchStart);
     }
     this.current.add(word);
   }
 
   private tolerate(word: Word): void {
-    if (this.pending) {
-      // Two words off the list in a row end the run; the second may start the next one.
+    this.position += 1;
+    const at = this.position;
+    // No twelve words in a row with more than two words off the list.
+    const dense = this.secondLastOff >= 0 && at - this.secondLastOff < WINDOW_WORDS;
+    if (this.pending.size > 0) {
+      // Two words off the list in a row end the run, unless they are two near misses.
+      if (this.pending.size === 1 && !dense && isNearMiss(word) && this.pending.allNear) {
+        this.offList(word, at);
+        return;
+      }
       this.close();
-    } else if (this.currentIsFirst || this.current.words >= WORDS_BETWEEN_TOLERATED) {
-      this.pending = keep(word, this.pendingWord);
-    } else {
-      // Too soon after the last tolerated word: this run ends, and a new one starts with the list
-      // words since then, so a phrase right after a near miss is still found whole.
-      this.close();
-      this.open = true;
-      this.currentIsFirst = true;
-      this.leadingFits = false;
-      this.startChain(this.current, false);
-      this.pending = keep(word, this.pendingWord);
+      this.leading.push(word);
+      return;
     }
+    // A word that is no near miss needs five list words since the last such word.
+    const spaced =
+      this.lastTolerated < 0 || at - this.lastTolerated > WORDS_BETWEEN_TOLERATED || isNearMiss(word);
+    if (!dense && spaced) {
+      this.offList(word, at);
+      return;
+    }
+    // Too soon after the last words off the list: this run ends, and a new one starts with the list
+    // words since then (a phrase found in it reaches back over the list words and near misses in a
+    // row before it, see startChain).
+    this.close();
+    this.open = true;
+    this.currentIsFirst = true;
+    this.leadingFits = false;
+    this.startChain(this.current, false, true);
+    this.secondLastOff = -1;
+    this.lastOff = -1;
+    this.lastTolerated = -1;
+    this.offList(word, at);
   }
 
-  private startChain(first: Segment, startsRun: boolean): void {
+  /** `word`, the word at `at`, waits off the list for the list word that keeps it in the run. */
+  private offList(word: Word, at: number): void {
+    this.pending.push(word);
+    this.secondLastOff = this.lastOff;
+    this.lastOff = at;
+    if (!isNearMiss(word)) this.lastTolerated = at;
+  }
+
+  /**
+   * A chain starting with segment `first`. One that starts after a restart reaches back over the
+   * list words and near misses in a row before it (`reachBack`).
+   */
+  private startChain(first: Segment, startsRun: boolean, reachBack: boolean): void {
     this.chainStart = first.start;
+    this.chainBackStart = reachBack ? first.stretchStart : first.start;
     this.chainEnd = first.end;
     this.chainWords = 0;
     this.chainStartsRun = startsRun;
@@ -603,36 +794,49 @@ class RunTracker {
   /** `current` is complete: it joins the chain, or, if its join reads like prose, starts a new one. */
   private completeSegment(): void {
     const segment = this.current;
-    if (this.join === undefined) {
+    if (this.join.size === 0) {
       this.chainWords += segment.words;
       this.chainEnd = segment.end;
-      if (this.chainStartsRun && this.leading) {
+      if (this.chainStartsRun && this.leading.size > 0) {
+        // Two words lead the run only if both are near misses; else the last one may.
+        if (this.leading.size === 2 && !this.leading.allCloseTypos) this.leading.dropFirst();
         this.leadingFits = readsLikePhrase(undefined, this.leading, segment, false);
       }
     } else if (readsLikePhrase(this.previous, this.join, segment, this.previousIsFirst)) {
-      this.chainWords += (this.join.counts ? 1 : 0) + segment.words;
+      this.chainWords += this.join.counted + segment.words;
       this.chainEnd = segment.end;
     } else {
       this.endChain(undefined);
-      this.startChain(segment, false);
+      // Prose: a phrase after it does not reach back over it.
+      segment.stretchStart = segment.start;
+      this.stretchStart = Math.max(this.stretchStart, segment.start);
+      this.startChain(segment, false, false);
       this.chainWords = segment.words;
     }
-    this.join = undefined;
+    this.join.clear();
   }
 
-  private endChain(trailing: Word | undefined): void {
+  private endChain(trailing: Group | undefined): void {
     let words = this.chainWords;
-    let start = this.chainStart;
+    let start = Math.min(this.chainStart, this.chainBackStart);
     let end = this.chainEnd;
     if (trailing) {
-      words += 1;
-      end = trailing.end;
+      words += trailing.counted;
+      end = trailing.last.end;
     }
-    // Whether the word before is a near miss is asked only of a run that is (nearly) a phrase.
-    if (this.chainStartsRun && this.leading && this.leadingFits && words + 1 >= MIN_MNEMONIC_WORDS) {
-      if (isNearMiss(this.leading)) {
-        words += 1;
-        start = numbered(this.leading);
+    // Whether the words before are near misses is asked only of a run that is (nearly) a phrase:
+    // the last of them, or both, join it.
+    const leading = this.leading;
+    if (
+      this.chainStartsRun &&
+      leading.size > 0 &&
+      this.leadingFits &&
+      words + leading.size >= MIN_MNEMONIC_WORDS
+    ) {
+      if (isNearMiss(leading.last)) {
+        const both = leading.size === 2 && isCloseTypo(leading.first) && isCloseTypo(leading.last);
+        words += both ? 2 : 1;
+        start = Math.min(start, numbered(both ? leading.first : leading.last));
       }
     }
     if (words >= MIN_MNEMONIC_WORDS) this.found.push({ start, end, kind: 'mnemonic' });
@@ -692,14 +896,13 @@ export class MnemonicDetector {
     word.source = text;
     word.at = start;
     word.style = -1;
-    plain.add(word, gap, this.previous);
+    word.near = -1;
+    plain.add(word, gap);
     if (gap === DOT || dot.isOpen) {
       // A run of one-word sentences starts at the first full stop: most text has none, and the word
-      // before it is a run of one word until then.
-      if (!dot.isOpen && gap === DOT && this.previous && this.previous.flags & IS_LIST) {
-        dot.add(this.previous, BREAK, undefined);
-      }
-      dot.add(word, gap, this.previous);
+      // before it (a run of one word, or a near miss in front of one) is given to it then.
+      if (!dot.isOpen && gap === DOT && this.previous) dot.add(this.previous, BREAK);
+      dot.add(word, gap);
     }
     this.previous = word;
   }
@@ -711,16 +914,16 @@ export class MnemonicDetector {
     if (this.gapHead.replace(/ /g, '').length > MAX_GAP_SYMBOLS) {
       // Too much between words already: whatever comes next, the runs end here (and the text
       // after them need not be held back).
-      this.plain.close();
-      this.dot.close();
+      this.plain.end();
+      this.dot.end();
       this.previous = undefined;
       this.gapHead = '';
     }
   }
 
   finish(): void {
-    this.plain.close();
-    this.dot.close();
+    this.plain.end();
+    this.dot.end();
     this.previous = undefined;
     this.gapHead = '';
   }

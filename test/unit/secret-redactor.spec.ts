@@ -309,6 +309,13 @@ const typed = (phrase: string, at: number, as: string): string =>
     .join(' ');
 /** A typo inside the first four letters that makes no list word: "aerobic" → "aqerobic". */
 const mistyped = (word: string): string => `${word[0]}q${word.slice(1)}`;
+/** Two letters swapped inside the first four: "switch" → "swtich". */
+const swapped = (word: string): string => word.slice(0, 2) + word[3] + word[2] + word.slice(4);
+/** `phrase` with the words at `at` typed by `typo`. */
+const withTypos = (phrase: string, at: number[], typo: (word: string) => string): string =>
+  words(phrase)
+    .map((w, i) => (at.includes(i) ? typo(w) : w))
+    .join(' ');
 
 /**
  * A run tolerates a word off the list, at most one in six words and never two in a row: a typo
@@ -400,9 +407,49 @@ const TOLERANCE_CASES: Case[] = [
     output: 'apple river stone the [REDACTED:mnemonic]',
     kinds: { mnemonic: 1 },
   },
+  // Two typos in twelve words, wherever they are: near misses of list words may stand closer than
+  // five words apart, even side by side, as long as no twelve words hold more than two of them.
+  ...[
+    [0, 1],
+    [3, 5],
+    [5, 6],
+    [10, 11],
+    [0, 11],
+  ].map(([a, b]) => ({
+    name: `12 words with typos at words ${a + 1} and ${b + 1} ("${mistyped(words(M12)[a])}", "${swapped(words(M12)[b])}")`,
+    input: `Backup: ${words(withTypos(withTypos(M12, [a], mistyped), [b], swapped)).join(' ')}\nRegards`,
+    output: 'Backup: [REDACTED:mnemonic]\nRegards',
+    kinds: { mnemonic: 1 },
+  })),
+  {
+    name: '24 words with two typos side by side, none left in clear',
+    input: withTypos(M24, [7, 8], mistyped),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // The third typo is too close: the run restarts after the second, and the phrase found from
+    // there reaches back over the list words and near misses before it. Before, words 1–7 stayed.
+    name: '24 words with three typos within twelve words, none left in clear',
+    input: withTypos(M24, [3, 6, 9], mistyped),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
+  {
+    // "sorry" is mistyped "sqorry", then "the": a word off the list that is no typo, too close.
+    name: '24 words with a typo and a stray word too close to it, none left in clear',
+    input: [...words(withTypos(M24, [13], mistyped)).slice(0, 16), 'the', ...words(M24).slice(16)].join(' '),
+    output: '[REDACTED:mnemonic]',
+    kinds: { mnemonic: 1 },
+  },
 ];
 
 const TOLERANCE_NEGATIVE_CASES: { name: string; input: string }[] = [
+  {
+    // More than two words off the list in twelve: 9 list words, no phrase.
+    name: '12 words with three typos',
+    input: withTypos(M12, [2, 5, 8], swapped),
+  },
   {
     // Function words are tolerated but not counted: 11 list words.
     name: '11 list words and "the"',
