@@ -129,7 +129,10 @@ export function planSweep(
   const byDue = [...timers].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   for (const original of byDue) {
     let timer = original;
-    if (!timer.running || timer.pausedAt) continue;
+    if (!timer.running) continue;
+    // A paused timer's clock stands still: only what fell due before its pause is recorded (see pauseTimer).
+    const paused = timer.pausedAt !== null;
+    const until = timer.pausedAt ?? now;
     const sla = (type: TimelineEvent['type'], dedupeKey: string, extra: Record<string, unknown> = {}) =>
       events.push({
         type,
@@ -138,12 +141,18 @@ export function planSweep(
         dedupeKey,
       });
 
-    if (timer.status === 'active' && !timer.atRiskNotified && timer.atRiskAt <= now && timer.dueAt > now) {
+    if (
+      !paused &&
+      timer.status === 'active' &&
+      !timer.atRiskNotified &&
+      timer.atRiskAt <= now &&
+      timer.dueAt > now
+    ) {
       timer = { ...timer, atRiskNotified: true };
       sla('sla.at_risk', dedupeKeys.atRisk(timer), { atRiskAt: timer.atRiskAt.toISOString() });
       counts.atRisk += 1;
     }
-    if (timer.status === 'active' && timer.dueAt <= now) {
+    if (timer.status === 'active' && timer.dueAt <= until) {
       // A follow-up after the due time, before this sweep, restarted the repeat clock: it stays.
       const restarted = timer.nextEscalationAt;
       timer = breachTimer(timer);
@@ -152,7 +161,7 @@ export function planSweep(
       counts.breaches += 1;
       if (escalate(timer, 'breach', timer.dueAt)) timer = { ...timer, escalations: timer.escalations + 1 };
     }
-    while (timer.status === 'breached' && timer.nextEscalationAt && timer.nextEscalationAt <= now) {
+    while (timer.status === 'breached' && timer.nextEscalationAt && timer.nextEscalationAt <= until) {
       const at = timer.nextEscalationAt;
       if (!escalate(timer, 'repeat', at)) {
         timer = { ...timer, nextEscalationAt: null };

@@ -133,9 +133,26 @@ export function effectiveStatus(timer: Timer, now: Date): TimerStatus {
   return timer.status === 'active' && timer.running && timer.dueAt <= now ? 'breached' : timer.status;
 }
 
+/**
+ * Pending: the timer stops counting until resumed. A timer already past its due time is breached
+ * at that due time whether a sweep has recorded it yet or not, so a pause cannot hide it: it stays
+ * `active` (shown breached, and the sweep records the breach and its escalation, at the due time)
+ * and its repeat clock is set from the due time now, so that the pause holds that clock back.
+ */
 export function pauseTimer(timer: Timer, now: Date): Timer {
   if (!timer.running || timer.pausedAt) return timer;
+  if (timer.status === 'active' && timer.dueAt <= now) {
+    const repeat = pointAfter(timer.calendar, timer.dueAt, timer.targetMinutes);
+    // A follow-up since the due time restarted the repeat clock later: that one stays.
+    const restarted = timer.nextEscalationAt && timer.nextEscalationAt > repeat;
+    return { ...timer, pausedAt: now, nextEscalationAt: restarted ? timer.nextEscalationAt : repeat };
+  }
   return { ...timer, status: timer.status === 'active' ? 'paused' : timer.status, pausedAt: now };
+}
+
+/** Paused while past its due time (its breach recorded or not): its due time has passed all the same. */
+function pausedInBreach(timer: Timer): boolean {
+  return timer.pausedAt !== null && timer.status !== 'paused';
 }
 
 export function resumeTimer(timer: Timer, now: Date): Timer {
@@ -202,7 +219,8 @@ export function scheduleNextEscalation(timer: Timer, from: Date): Timer {
  * Breached timers stay breached.
  */
 export function retargetTimer(timer: Timer, target: TimerTarget, now: Date): Timer {
-  if (!timer.running || timer.status === 'breached') return timer;
+  // Past its due time it is breached at that time, recorded or not: it stays as it is.
+  if (!timer.running || effectiveStatus(timer, now) === 'breached') return timer;
   return inUsableCalendar(target, (usable) => retargetIn(timer, usable, now));
 }
 
@@ -226,20 +244,32 @@ function retargetIn(timer: Timer, target: TimerTarget, now: Date): Timer {
   };
 }
 
-/** The nearest running deadline (for the agent queue's `sort=slaDueAt`); paused timers have none. */
+/**
+ * The nearest running deadline (for the agent queue's `sort=slaDueAt` and `breached=true`): a
+ * paused timer has none, unless it was paused past its due time, which stays passed.
+ */
 export function nearestDueAt(timers: readonly Timer[]): Date | null {
-  return earliest(timers.filter((timer) => timer.running && !timer.pausedAt).map((timer) => timer.dueAt));
+  return earliest(
+    timers
+      .filter((timer) => timer.running && (!timer.pausedAt || pausedInBreach(timer)))
+      .map((timer) => timer.dueAt),
+  );
 }
 
 /**
  * The next moment anything SLA-related can happen to the ticket: an at-risk point not yet
- * notified, a due time not yet recorded as breached, or a repeat escalation while below the cap.
+ * notified, a due time not yet recorded as breached, or a repeat escalation while below the cap;
+ * of a paused timer, only those that came before its pause.
  */
 export function nextCheckAt(timers: readonly Timer[], canEscalate: boolean): Date | null {
   const points: Date[] = [];
   for (const timer of timers) {
-    if (!timer.running || timer.pausedAt) continue;
-    if (timer.status === 'active') {
+    if (!timer.running) continue;
+    if (timer.pausedAt) {
+      // Paused: only what fell due before the pause (its clock stands still).
+      const due = timer.status === 'active' ? timer.dueAt : canEscalate ? timer.nextEscalationAt : null;
+      if (due && due <= timer.pausedAt) points.push(due);
+    } else if (timer.status === 'active') {
       points.push(timer.atRiskNotified ? timer.dueAt : timer.atRiskAt);
     } else if (timer.status === 'breached' && canEscalate && timer.nextEscalationAt) {
       points.push(timer.nextEscalationAt);

@@ -12,6 +12,7 @@ import { CALENDAR_24X7 } from '../../src/sla/calendar/business-calendar';
 import {
   achieveTimer,
   pauseTimer,
+  resumeTimer,
   retargetTimer,
   scheduleNextEscalation,
   startTimer,
@@ -368,6 +369,51 @@ describe('planSweep', () => {
       events: [],
       counts: { atRisk: 0, breaches: 0, escalations: 0 },
     });
+  });
+
+  it('a timer paused past its due time before any sweep: the breach at its due time, one level, no repeat', () => {
+    // 60 from 10:00: due 11:00; paused at 11:05 (repeat clock 12:00, held by the pause); sweep at 14:30.
+    const paused = pauseTimer(timer('timer-nr', 'nextResponse', 60, '10:00'), at('11:05'));
+
+    const plan = planSweep(ticket(), [paused], MAX_LEVEL, groupFinder(), at('14:30'));
+
+    expect({
+      keys: plan.events.map((event) => event.dedupeKey),
+      breachedAt: plan.timers[0].breachedAt,
+      level: plan.changes.escalationLevel,
+      nextEscalationAt: plan.timers[0].nextEscalationAt,
+    }).toEqual({
+      keys: ['breach:timer-nr', 'escalate:timer-nr:1'],
+      breachedAt: at('11:00'),
+      level: 1,
+      nextEscalationAt: at('12:00'),
+    });
+  });
+
+  it('resumed after a long pause, before any sweep: the repeat clock left out the pause', () => {
+    // Due 11:00, paused 11:05 → 14:05 (3 h). Repeat point 12:00 moves by 3 h → 15:00. Sweep at 14:30: level 1 only.
+    const paused = pauseTimer(timer('timer-nr', 'nextResponse', 60, '10:00'), at('11:05'));
+    const resumed = resumeTimer(paused, at('14:05'));
+
+    const plan = planSweep(ticket(), [resumed], MAX_LEVEL, groupFinder(), at('14:30'));
+
+    expect({
+      level: plan.changes.escalationLevel,
+      nextEscalationAt: plan.timers[0].nextEscalationAt,
+    }).toEqual({ level: 1, nextEscalationAt: at('15:00') });
+  });
+
+  it('a repeat point that came before the pause still counts while paused', () => {
+    // Due 11:00, repeat 12:00, paused at 12:30 unswept; sweep at 16:00: levels 1 (11:00) and 2 (12:00),
+    // the next repeat (13:00) is after the pause and waits for the resume.
+    const paused = pauseTimer(timer('timer-nr', 'nextResponse', 60, '10:00'), at('12:30'));
+
+    const plan = planSweep(ticket(), [paused], MAX_LEVEL, groupFinder(), at('16:00'));
+
+    expect({
+      level: plan.changes.escalationLevel,
+      nextEscalationAt: plan.timers[0].nextEscalationAt,
+    }).toEqual({ level: 2, nextEscalationAt: at('13:00') });
   });
 
   it('two timers breaching in one sweep escalate one level each', () => {

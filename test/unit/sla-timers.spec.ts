@@ -289,6 +289,43 @@ describe('pauseTimer', () => {
     });
   });
 
+  it('past its due time, not yet swept: stays active (breached at its due time), repeat clock set', () => {
+    // 60 from 10:00: due 11:00. Paused at 11:05: breached since 11:00; repeat point 11:00 + 60 = 12:00.
+    const paused = pauseTimer(timer24x7(60, 'Mon 2025-03-03 10:00'), utc('Mon 2025-03-03 11:05'));
+
+    expect({
+      status: paused.status,
+      shown: effectiveStatus(paused, utc('Mon 2025-03-03 12:00')),
+      pausedAt: paused.pausedAt,
+      nextEscalationAt: paused.nextEscalationAt,
+      nearestDue: nearestDueAt([paused]),
+      nextCheck: nextCheckAt([paused], true),
+    }).toEqual({
+      status: 'active',
+      shown: 'breached',
+      pausedAt: utc('Mon 2025-03-03 11:05'),
+      nextEscalationAt: utc('Mon 2025-03-03 12:00'),
+      nearestDue: utc('Mon 2025-03-03 11:00'),
+      nextCheck: utc('Mon 2025-03-03 11:00'),
+    });
+  });
+
+  it('past its due time: resuming 72 h later moves the repeat point by the pause, not the due time', () => {
+    // Paused Mon 11:05 → Thu 11:05: repeat 12:00 + 72 h = Thu 12:00; due stays Mon 11:00; answered late.
+    const paused = pauseTimer(timer24x7(60, 'Mon 2025-03-03 10:00'), utc('Mon 2025-03-03 11:05'));
+    const resumed = resumeTimer(paused, utc('Thu 2025-03-06 11:05'));
+
+    expect({
+      dueAt: resumed.dueAt,
+      nextEscalationAt: resumed.nextEscalationAt,
+      answered: achieveTimer(paused, utc('Mon 2025-03-03 13:00')).breachedAt,
+    }).toEqual({
+      dueAt: utc('Mon 2025-03-03 11:00'),
+      nextEscalationAt: utc('Thu 2025-03-06 12:00'),
+      answered: utc('Mon 2025-03-03 11:00'),
+    });
+  });
+
   it('pausing twice keeps the first pause', () => {
     const once = pauseTimer(timer24x7(240, 'Mon 2025-03-03 10:00'), utc('Mon 2025-03-03 11:00'));
 
@@ -621,6 +658,12 @@ describe('retargetTimer', () => {
     expect(retargeted.atRiskNotified).toBe(true);
   });
 
+  it('leaves a timer past its due time unchanged, swept or not: it is breached at that time', () => {
+    const overdue = timer24x7(60, 'Mon 2025-03-03 10:00');
+
+    expect(retargetTimer(overdue, roundTheClock(240), utc('Mon 2025-03-03 11:30'))).toBe(overdue);
+  });
+
   it('leaves a breached timer unchanged', () => {
     const breached = breachTimer(timer24x7(60, 'Mon 2025-03-03 10:00'));
 
@@ -829,6 +872,11 @@ describe('nearestDueAt', () => {
       utc('Mon 2025-03-03 14:00'),
     ],
     ['only paused timers: none', () => [pauseTimer(first(), utc('Mon 2025-03-03 10:30'))], null],
+    [
+      'a timer paused after its breach keeps its passed due time',
+      () => [resolution(), pauseTimer(breachTimer(first()), utc('Mon 2025-03-03 11:30'))],
+      utc('Mon 2025-03-03 11:00'),
+    ],
     ['no timers: none', () => [], null],
   ])('%s', (_scenario, timers, nearest) => {
     expect(nearestDueAt(timers())).toEqual(nearest);
@@ -862,6 +910,18 @@ describe('nextCheckAt', () => {
       utc('Mon 2025-03-03 11:00'),
     ],
     ['a paused timer is ignored', () => [pauseTimer(fresh(), utc('Mon 2025-03-03 10:30'))], true, null],
+    [
+      'a timer paused past its unrecorded due time: that due time',
+      () => [pauseTimer(fresh(), utc('Mon 2025-03-03 11:30'))],
+      true,
+      utc('Mon 2025-03-03 11:00'),
+    ],
+    [
+      'a paused breached timer: a repeat point before the pause',
+      () => [pauseTimer(breachTimer(fresh()), utc('Mon 2025-03-03 12:30'))],
+      true,
+      utc('Mon 2025-03-03 12:00'),
+    ],
     [
       'a paused breached timer is ignored',
       () => [pauseTimer(breachTimer(fresh()), utc('Mon 2025-03-03 11:30'))],
