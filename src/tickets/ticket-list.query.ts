@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/roles';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor } from '../common/validation/list-query';
+import { type CursorPart, decodeCursor } from '../common/validation/list-query';
 import type { ListTicketsQuery, TicketSort } from './dto/ticket.requests';
 
 export interface ListSql {
@@ -38,7 +38,7 @@ interface Keyset {
   /** Rows strictly after the cursor position ($a, $b, $c are the cursor's values). */
   after: (a: string, b: string, c: string) => string;
   position: (row: ListRow) => unknown[];
-  casts: string[];
+  casts: CursorPart[];
 }
 
 const KEYSETS: Record<TicketSort, Keyset> = {
@@ -121,7 +121,7 @@ export function buildTicketList(query: ListTicketsQuery, viewer: Viewer): ListSq
   const keyset = KEYSETS[query.sort];
   if (query.cursor) {
     // A cursor names its sort, so one issued by another sort of the same shape is refused.
-    const [sort, ...values] = decodeCursor(query.cursor, keyset.casts.length + 1);
+    const [sort, ...values] = decodeCursor(query.cursor, ['text', ...keyset.casts]);
     if (sort !== query.sort) {
       throw AppError.validation([{ field: 'cursor', message: 'is not a cursor this list issued' }]);
     }

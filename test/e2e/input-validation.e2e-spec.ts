@@ -965,6 +965,104 @@ describe('input validation', () => {
     });
   });
 
+  describe('forged list cursors', () => {
+    const cursor = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    const ID = '00000000-0000-4000-8000-000000000001';
+    const AT = '2026-03-02T09:00:00.000Z';
+    /** Positions of the right length whose parts no list issues. */
+    const forgedParts = (shape: unknown[]): [string, unknown[]][] =>
+      [
+        ['an object', { a: 1 }],
+        ['true', true],
+        ['false', false],
+        ['an array', [1]],
+        ['a fraction', 1.5],
+        ['a huge number', 1e300],
+        ['a word', 'x'],
+        ['a long string', 'x'.repeat(100)],
+        ['a sequence past bigint', '99999999999999999999'],
+      ].flatMap(([name, part]) =>
+        shape.map((_, index): [string, unknown[]] => [
+          `${String(name)} at ${index}`,
+          shape.map((value, at) => (at === index ? part : value)),
+        ]),
+      );
+    let ticketUrl: string;
+    let webhookUrl: string;
+
+    beforeAll(async () => {
+      const owner = await t.as('customer');
+      ticketUrl = `/v1/tickets/${(await openTicket(owner)).id}`;
+      await openTicket(owner, { priority: 'high' });
+      const webhook = await admin
+        .post('/v1/webhooks', {
+          url: `http://127.0.0.1:9/hooks/${randomUUID()}`,
+          events: ['ticket.created'],
+          active: false,
+        })
+        .expect(201);
+      webhookUrl = `/v1/webhooks/${webhook.body.id}`;
+      cleanup.push(webhookUrl);
+    });
+
+    /** `[name, query, position]` rows for one sort of the ticket list. */
+    const ticketCases = (sort: string, shape: unknown[]): [string, string, unknown][] =>
+      forgedParts(shape).map(([name, position]) => [`${sort}: ${name}`, `&sort=${sort}`, position]);
+
+    it.each<[string, string, unknown]>([
+      ...ticketCases('-createdAt', ['-createdAt', AT, ID]),
+      ...ticketCases('slaDueAt', ['slaDueAt', AT, ID]),
+      ...ticketCases('-priority', ['-priority', 2, AT, ID]),
+      ['a sort that is not a word', '', ['{"a":1}', AT, ID]],
+      ['a position of the wrong length', '', ['-createdAt', AT]],
+      ['a position that is not an array', '', { sort: '-createdAt' }],
+    ])('GET /v1/tickets: 400 on cursor for %s', async (_name, sort, position) => {
+      expectInvalid(await agent.get(`/v1/tickets?cursor=${cursor(position)}${sort}`), 'cursor');
+    });
+
+    it.each(forgedParts([AT, ID]))(
+      'GET /v1/tickets/{id}/messages: 400 on cursor for %s',
+      async (_name, position) => {
+        expectInvalid(await agent.get(`${ticketUrl}/messages?cursor=${cursor(position)}`), 'cursor');
+      },
+    );
+
+    it.each(forgedParts(['12']))(
+      'GET /v1/tickets/{id}/events: 400 on cursor for %s',
+      async (_name, position) => {
+        expectInvalid(await agent.get(`${ticketUrl}/events?cursor=${cursor(position)}`), 'cursor');
+      },
+    );
+
+    it.each(forgedParts([AT, ID]))('GET /v1/webhooks: 400 on cursor for %s', async (_name, position) => {
+      expectInvalid(await admin.get(`/v1/webhooks?cursor=${cursor(position)}`), 'cursor');
+    });
+
+    it.each(forgedParts(['12']))(
+      'GET /v1/webhooks/{id}/deliveries: 400 on cursor for %s',
+      async (_name, position) => {
+        expectInvalid(await admin.get(`${webhookUrl}/deliveries?cursor=${cursor(position)}`), 'cursor');
+      },
+    );
+
+    it('is 400, never 500, on well-formed parts in each other’s places', async () => {
+      expectBadRequest(await agent.get(`/v1/tickets?cursor=${cursor(['-createdAt', ID, AT])}`));
+      expectBadRequest(await agent.get(`${ticketUrl}/messages?cursor=${cursor([ID, AT])}`));
+      expectBadRequest(await agent.get(`${ticketUrl}/events?cursor=${cursor([AT])}`));
+    });
+
+    it('still pages with the cursors the lists issue', async () => {
+      const first = await agent.get(`${ticketUrl}/events?limit=1`).expect(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const next = await agent.get(`${ticketUrl}/events?limit=1&cursor=${first.body.nextCursor}`).expect(200);
+      expect(next.body.data[0].id).not.toBe(first.body.data[0].id);
+      for (const sort of ['-createdAt', 'createdAt', 'slaDueAt', '-priority']) {
+        const page = await agent.get(`/v1/tickets?limit=1&sort=${sort}`).expect(200);
+        await agent.get(`/v1/tickets?limit=1&sort=${sort}&cursor=${page.body.nextCursor}`).expect(200);
+      }
+    });
+  });
+
   describe('deeply nested bodies', () => {
     /** `depth` levels of `{"a": …}` around 1: `nest(1)` is `{"a":1}`. */
     const nest = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
