@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -20,24 +21,38 @@ import { signatureHeader } from './webhook-signature';
 
 /** One endpoint's deliveries per claim at most: they are sent one after another, in order. */
 const PER_ENDPOINT = 10;
+/** Endpoints one process delivers to at the same time, each in its own run. */
+const CONCURRENT_ENDPOINTS = 16;
 
 /**
- * Delivers the outbox, in every process. Each tick claims a bounded batch of due deliveries under
- * a lease (one short statement), then sends outside any transaction: endpoints in parallel, each
- * endpoint's deliveries one after another in outbox order. The first failure of an endpoint ends its
- * turn: the rest of its batch is released unattempted, so a dead endpoint costs one attempt per
- * tick instead of a timeout per event. A process that dies holding a lease delays its rows until
- * the lease lapses; then any worker claims them again (at-least-once).
+ * Delivers the outbox, in every process. A claim takes due deliveries under a lease (one short
+ * statement, fair across endpoints: see WebhookOutboxRepository.claim), then sends outside any
+ * transaction. Each endpoint's deliveries go in a run of their own, one after another; up to
+ * CONCURRENT_ENDPOINTS runs go on at once, and an endpoint with a run in progress is not claimed
+ * for again, so a slow endpoint holds up nobody else. As soon as a run ends the worker claims again
+ * (so a backlog drains at the receiver's pace, not one batch per interval); when nothing is due it
+ * looks again after WEBHOOK_DELIVERY_INTERVAL_MS, or when a change queues deliveries (wake).
+ *
+ * The first failure of an endpoint ends its run: the rest of the run is deferred by the endpoint's
+ * back-off (doubling with each failure in a row), and this process leaves the endpoint alone
+ * until then, so a dead endpoint costs one attempt per back-off instead of a timeout per event. A
+ * process that dies holding a lease delays its rows until the lease lapses; then any worker claims
+ * them again (at-least-once).
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDeliveryWorker.name);
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private wakeRequested = false;
-  private stopping = false;
+  /** The claim in progress (one at a time), and whether another was asked for meanwhile. */
+  private claiming?: Promise<void>;
+  private claimAgain = false;
+  /** Runs in progress, by endpoint. */
+  private readonly runs = new Map<string, Promise<void>>();
   /** Failed attempts in a row, by endpoint: the back-off of an endpoint's deferred deliveries. */
   private readonly failures = new Map<string, number>();
+  /** Endpoints that just failed, and until when (performance.now()) this process leaves them alone. */
+  private readonly cooling = new Map<string, number>();
+  private stopping = false;
 
   constructor(
     private readonly outbox: WebhookOutboxRepository,
@@ -49,7 +64,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     return this.config.WEBHOOK_DELIVERY_INTERVAL_MS > 0;
   }
 
-  /** Long enough for an endpoint's whole turn at the timeout, plus a margin. */
+  /** Long enough for an endpoint's whole run at the timeout, plus a margin. */
   get leaseMs(): number {
     return PER_ENDPOINT * this.config.WEBHOOK_TIMEOUT_MS + 30_000;
   }
@@ -59,51 +74,75 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     if (this.enabled) this.schedule(0);
   }
 
-  /** Stops ticking and waits for the batch in flight, before the database closes. */
+  /** Stops claiming and waits for the claim and runs in flight, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    await this.running;
+    await this.claiming;
+    await Promise.all(this.runs.values());
   }
 
-  /** A change queued deliveries: look now rather than at the next tick. */
+  /** A change queued deliveries: look now rather than at the next interval. */
   wake(): void {
-    if (!this.enabled || this.stopping) return;
-    if (this.running) this.wakeRequested = true;
-    else this.schedule(0);
+    if (this.enabled) this.pump();
   }
 
-  /** Runs one batch unless one is running; resolves when that batch is done. */
-  tick(): Promise<void> {
-    if (!this.running) {
-      this.running = this.runBatch()
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'Webhook delivery batch failed');
-          return 0;
-        })
-        .then((claimed) => {
-          this.running = undefined;
-          const more = claimed >= this.config.WEBHOOK_BATCH_SIZE || this.wakeRequested;
-          this.wakeRequested = false;
-          if (this.enabled) this.schedule(more ? 0 : this.config.WEBHOOK_DELIVERY_INTERVAL_MS);
-        });
+  /** Claims for the free run slots unless a claim is in progress (then once more after it). */
+  private pump(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
     }
-    return this.running;
+    this.claiming = this.claimAndStart()
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'Webhook delivery claim failed');
+        return false;
+      })
+      .then((more) => {
+        this.claiming = undefined;
+        const again = this.claimAgain || more;
+        this.claimAgain = false;
+        if (again) this.pump();
+        else this.schedule(this.config.WEBHOOK_DELIVERY_INTERVAL_MS);
+      });
   }
 
   private schedule(delayMs: number): void {
     if (this.stopping) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer = setTimeout(() => this.pump(), delayMs);
     this.timer.unref();
   }
 
-  /** One claim and its sends; returns how many deliveries were claimed. */
+  /** One claim, its runs started; true when the claim was full and slots are left (claim again). */
+  private async claimAndStart(): Promise<boolean> {
+    const free = CONCURRENT_ENDPOINTS - this.runs.size;
+    // Every slot busy: the end of a run claims again.
+    if (free <= 0) return false;
+    const { turns, token, claimed } = await this.claim(free);
+    for (const turn of turns) void this.start(turn, token);
+    return claimed >= this.config.WEBHOOK_BATCH_SIZE && this.runs.size < CONCURRENT_ENDPOINTS;
+  }
+
+  /** One claim and all its runs, awaited; returns how many deliveries were claimed (for tests and tools). */
   async runBatch(): Promise<number> {
+    const { turns, token, claimed } = await this.claim(CONCURRENT_ENDPOINTS - this.runs.size);
+    await Promise.all(turns.map((turn) => this.start(turn, token)));
+    return claimed;
+  }
+
+  private async claim(
+    endpoints: number,
+  ): Promise<{ turns: ClaimedDelivery[][]; token: string; claimed: number }> {
     const token = randomUUID();
+    const now = performance.now();
+    for (const [id, until] of this.cooling) if (until <= now) this.cooling.delete(id);
     const claimed = await this.outbox.claim({
       limit: this.config.WEBHOOK_BATCH_SIZE,
       perEndpoint: PER_ENDPOINT,
+      endpoints,
+      skip: [...this.runs.keys(), ...this.cooling.keys()],
       leaseMs: this.leaseMs,
       token,
     });
@@ -111,8 +150,20 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     for (const delivery of claimed) {
       byEndpoint.set(delivery.webhookId, [...(byEndpoint.get(delivery.webhookId) ?? []), delivery]);
     }
-    await Promise.all([...byEndpoint.values()].map((turn) => this.deliverInOrder(turn, token)));
-    return claimed.length;
+    return { turns: [...byEndpoint.values()], token, claimed: claimed.length };
+  }
+
+  /** Starts one endpoint's run; when it ends, its slot is free and the worker claims again. */
+  private start(turn: ClaimedDelivery[], token: string): Promise<void> {
+    const webhookId = turn[0].webhookId;
+    const run = this.deliverInOrder(turn, token)
+      .catch((error: unknown) => this.logger.error({ err: error, webhookId }, 'Webhook delivery run failed'))
+      .finally(() => {
+        this.runs.delete(webhookId);
+        if (this.enabled) this.pump();
+      });
+    this.runs.set(webhookId, run);
+    return run;
   }
 
   private async deliverInOrder(turn: ClaimedDelivery[], token: string): Promise<void> {
@@ -120,16 +171,20 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       const ok = await this.attempt(delivery, token);
       if (ok) {
         this.failures.delete(delivery.webhookId);
+        this.cooling.delete(delivery.webhookId);
         continue;
       }
-      // The endpoint failed: the rest of its turn waits out the endpoint's back-off instead of
-      // coming straight back into the next claim (each failure in a row doubles it).
+      // The endpoint failed: the rest of its run waits out the endpoint's back-off instead of
+      // coming straight back into the next claim (each failure in a row doubles it), and this
+      // process leaves the endpoint alone as long.
       const streak = (this.failures.get(delivery.webhookId) ?? 0) + 1;
+      const backoffMs = this.backoffMs(streak);
       this.failures.set(delivery.webhookId, streak);
+      this.cooling.set(delivery.webhookId, performance.now() + backoffMs);
       await this.outbox.defer(
         turn.slice(index + 1).map((rest) => rest.id),
         token,
-        this.backoffMs(streak),
+        backoffMs,
       );
       return;
     }

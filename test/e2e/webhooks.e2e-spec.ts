@@ -53,8 +53,10 @@ class Receiver {
       req.on('end', () => {
         const status = this.failFirst > 0 ? 500 : 204;
         if (this.failFirst > 0) this.failFirst -= 1;
-        this.requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-        res.writeHead(status).end();
+        this.respond(() => {
+          this.requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+          res.writeHead(status).end();
+        });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
@@ -62,7 +64,13 @@ class Receiver {
     return this;
   }
 
+  /** Answers a request (calls `finish`); subclasses may hold it. */
+  protected respond(finish: () => void): void {
+    finish();
+  }
+
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
     this.server = undefined;
   }
@@ -133,6 +141,35 @@ async function removeRegistered(t: TestApp): Promise<void> {
   await t.app
     .get(DataSource)
     .query(`DELETE FROM webhooks WHERE id = ANY($1::uuid[])`, [registered.splice(0)]);
+}
+
+/** `count` due deliveries of one event each to `webhookId`, each of its own ticket chain. */
+async function backlog(t: TestApp, webhookId: string, ticketId: string, count: number): Promise<void> {
+  // The delivery's ticket_id has no foreign key: distinct ids make every row the head of a chain.
+  await t.app.get(DataSource).query(
+    `WITH ev AS (
+       INSERT INTO webhook_events (id, ticket_id, type, body, created_at)
+       SELECT gen_random_uuid(), $1, 'ticket.created', '{}', now() FROM generate_series(1, $3) RETURNING id)
+     INSERT INTO webhook_deliveries (webhook_id, event_id, ticket_id) SELECT $2, id, gen_random_uuid() FROM ev`,
+    [ticketId, webhookId, count],
+  );
+}
+
+/** A receiver that holds every request until the test lets it answer. */
+class HoldingReceiver extends Receiver {
+  private readonly held: (() => void)[] = [];
+  heldCount = 0;
+
+  protected override respond(finish: () => void): void {
+    this.heldCount += 1;
+    this.held.push(finish);
+  }
+
+  /** Answers every held request, and those to come at once. */
+  releaseAll(): void {
+    this.respond = (finish) => finish();
+    for (const finish of this.held.splice(0)) finish();
+  }
 }
 
 describe('webhooks', () => {
@@ -594,6 +631,50 @@ describe('webhooks', () => {
   });
 });
 
+describe('delivery pace', () => {
+  it('delivers to a fast endpoint while a slow one holds its request', async () => {
+    const t = await TestApp.start({ ...FAST, WEBHOOK_TIMEOUT_MS: '30000' });
+    const slow = await new HoldingReceiver().start();
+    const fast = await new Receiver().start();
+    try {
+      const admin = await t.as('admin');
+      await createWebhook(admin, slow.url, { events: ['ticket.created'] });
+      await createWebhook(admin, fast.url, { events: ['ticket.updated'] });
+      const ticket = await openTicket(await t.as('customer'));
+      await eventually(() => expect(slow.heldCount).toBe(1));
+      await (await t.as('agent')).patch(`/v1/tickets/${ticket.id}`, { priority: 'high' }).expect(200);
+      // Before: the worker waited for every endpoint of its batch, so this waited for the slow one.
+      await eventually(() =>
+        expect(fast.delivered().map((request) => request.event.type)).toEqual(['ticket.updated']),
+      );
+      expect(slow.requests).toHaveLength(0);
+      slow.releaseAll();
+      await eventually(() => expect(slow.requests).toHaveLength(1));
+    } finally {
+      slow.releaseAll();
+      await removeRegistered(t);
+      await t.close();
+      await Promise.all([slow.stop(), fast.stop()]);
+    }
+  });
+
+  it('claims again as soon as a run ends while more is due, not at the next interval', async () => {
+    // The interval is an hour: only claiming again after each run can deliver more than one run's worth.
+    const t = await TestApp.start({ ...FAST, WEBHOOK_DELIVERY_INTERVAL_MS: '3600000' });
+    const endpoint = await new Receiver().start();
+    try {
+      const webhook = await createWebhook(await t.as('admin'), endpoint.url, { events: ['ticket.closed'] });
+      await backlog(t, webhook.id, (await openTicket(await t.as('customer'))).id, 35);
+      t.app.get(WebhookDeliveryWorker).wake();
+      await eventually(() => expect(endpoint.delivered()).toHaveLength(35));
+    } finally {
+      await removeRegistered(t);
+      await t.close();
+      await endpoint.stop();
+    }
+  });
+});
+
 describe('outbox claims', () => {
   let t: TestApp;
 
@@ -653,23 +734,11 @@ describe('outbox claims', () => {
     ]);
   });
 
-  /** `count` due deliveries of one event each to `webhookId`, each of its own ticket chain. */
-  async function backlog(webhookId: string, ticketId: string, count: number): Promise<void> {
-    // The delivery's ticket_id has no foreign key: distinct ids make every row the head of a chain.
-    await t.app.get(DataSource).query(
-      `WITH ev AS (
-         INSERT INTO webhook_events (id, ticket_id, type, body, created_at)
-         SELECT gen_random_uuid(), $1, 'ticket.created', '{}', now() FROM generate_series(1, $3) RETURNING id)
-       INSERT INTO webhook_deliveries (webhook_id, event_id, ticket_id) SELECT $2, id, gen_random_uuid() FROM ev`,
-      [ticketId, webhookId, count],
-    );
-  }
-
   it('claims fairly: another endpoint’s backlog of any size does not crowd out a fresh event', async () => {
     const admin = await t.as('admin');
     const customer = await t.as('customer');
     const dead = await createWebhook(admin, 'http://127.0.0.1:9/dead', { events: ['ticket.created'] });
-    await backlog(dead.id, (await openTicket(customer)).id, 300);
+    await backlog(t, dead.id, (await openTicket(customer)).id, 300);
     const fresh = await createWebhook(admin, 'http://127.0.0.1:9/fresh', { events: ['ticket.updated'] });
     const ticket = await openTicket(customer);
     await (await t.as('agent')).patch(`/v1/tickets/${ticket.id}`, { priority: 'high' }).expect(200);
@@ -716,7 +785,7 @@ describe('outbox claims', () => {
     const endpoint = await new Receiver().start();
     try {
       const dead = await createWebhook(admin, 'http://127.0.0.1:9/dead', { events: ['ticket.created'] });
-      await backlog(dead.id, (await openTicket(customer)).id, 300);
+      await backlog(t, dead.id, (await openTicket(customer)).id, 300);
       await createWebhook(admin, endpoint.url, { events: ['ticket.created'] });
       const ticket = await openTicket(customer);
       await t.app.get(WebhookDeliveryWorker).runBatch();
