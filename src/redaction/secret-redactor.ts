@@ -1,6 +1,6 @@
 import { type AlphanumericRun, KeyDetector } from './key-detector';
 import { LabelledValues } from './labelled-values';
-import { MnemonicDetector } from './mnemonic-detector';
+import { MIN_MNEMONIC_WORDS, MnemonicDetector } from './mnemonic-detector';
 import { addToMerged, bySpanOrder, type MergedSpan, type SecretKind, type Span } from './secret-span';
 import { BASE58, CHAR_CLASS, HEX, LETTER } from './text-chars';
 
@@ -71,7 +71,7 @@ export class SecretRedactor {
    * Keys and labelled values found in the scanned text, in order, and the seed phrases (the
    * detector's own list); those before the heads have gone into `merged`.
    */
-  private readonly spans: Span[] = [];
+  private readonly found: Span[] = [];
   private spanHead = 0;
   private mnemonicHead = 0;
   /** Replacements not given back yet: the last may still grow. */
@@ -89,8 +89,19 @@ export class SecretRedactor {
   private uncuttable = 0;
   private ended = false;
 
-  /** `chunkSize`: how much text to gather before scanning (smaller in tests, to cut texts often). */
-  constructor(private readonly chunkSize = SCAN_CHUNK) {}
+  /**
+   * `chunkSize`: how much text to gather before scanning (smaller in tests, to cut texts often).
+   * `recordSpans`: keep what was replaced where (offsets in the whole text), in `spans`.
+   */
+  constructor(
+    private readonly chunkSize = SCAN_CHUNK,
+    recordSpans = false,
+  ) {
+    this.spans = recordSpans ? [] : undefined;
+  }
+
+  /** What was replaced where, in order, when asked for (see the constructor). */
+  readonly spans: Span[] | undefined;
 
   get redacted(): boolean {
     return Object.keys(this.kinds).length > 0;
@@ -205,7 +216,7 @@ export class SecretRedactor {
     const found = [...keys.found, ...labels.found].sort(bySpanOrder);
     keys.found.length = 0;
     labels.found.length = 0;
-    for (const span of found) this.spans.push(span);
+    for (const span of found) this.found.push(span);
 
     this.held.push(pending.slice(0, to));
     this.scanned += to;
@@ -242,7 +253,7 @@ export class SecretRedactor {
     // Every span that starts before `until` is final, and so is its place among the others.
     const merged = this.merged;
     for (;;) {
-      const a = this.spans[this.spanHead];
+      const a = this.found[this.spanHead];
       const b = mnemonicSpans[this.mnemonicHead];
       const next = a && (!b || bySpanOrder(a, b) <= 0) ? a : b;
       if (!next || next.start >= until) break;
@@ -264,6 +275,7 @@ export class SecretRedactor {
       out.push(held.slice(cursor, span.start - this.emitted), REPLACEMENT[span.kind]);
       cursor = span.end - this.emitted;
       this.kinds[span.kind] = (this.kinds[span.kind] ?? 0) + 1;
+      this.spans?.push({ start: span.start, end: span.end, kind: span.kind });
       if (span.kind === 'private_key' && span.unlabelledHex) this.unlabelledHexKey = true;
     }
     out.push(held.slice(cursor, emitTo - this.emitted));
@@ -273,8 +285,8 @@ export class SecretRedactor {
   }
 
   private compactQueues(): void {
-    if (this.spanHead > 1024 && this.spanHead * 2 > this.spans.length) {
-      this.spans.splice(0, this.spanHead);
+    if (this.spanHead > 1024 && this.spanHead * 2 > this.found.length) {
+      this.found.splice(0, this.spanHead);
       this.spanHead = 0;
     }
     const mnemonicSpans = this.mnemonics.found;
@@ -318,36 +330,94 @@ function isHexRun(text: string, start: number, end: number): boolean {
 
 export function redactSecrets(text: string): RedactionResult {
   const redactor = new SecretRedactor();
-  const out: string[] = [];
-  // In chunks, as an attachment is read: what is found is replaced and let go of as it goes.
-  for (let i = 0; i < text.length; i += SCAN_CHUNK) out.push(redactor.write(text.slice(i, i + SCAN_CHUNK)));
-  out.push(redactor.end());
+  const out = redactWith(redactor, text);
   return {
-    text: out.join(''),
+    text: out,
     kinds: redactor.kinds,
     redacted: redactor.redacted,
     unlabelledHexKey: redactor.unlabelledHexKey,
   };
 }
 
-/** Applies redactSecrets to several named free-text values at once and merges the counts. */
+/** In chunks, as an attachment is read: what is found is replaced and let go of as it goes. */
+function redactWith(redactor: SecretRedactor, text: string): string {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += SCAN_CHUNK) out.push(redactor.write(text.slice(i, i + SCAN_CHUNK)));
+  out.push(redactor.end());
+  return out.join('');
+}
+
+/** What stands between two values of one submission when they are read as one text. */
+const FIELD_SEPARATOR = '\n';
+
+/**
+ * Redacts several named free-text values of one submission (a ticket's subject and description)
+ * as one text, one value per line, so that a secret split between them (six words of a seed
+ * phrase in the subject, six in the description; "password:" ending one, the password starting
+ * the next) is found; each value gets the replacement for its part of it, and the secret is
+ * counted once. A seed phrase complete in one value (twelve words or more there) does not reach
+ * into the next over list words that only happen to stand next to it ("Thanks").
+ */
 export function redactFields<T extends Record<string, string | undefined>>(
   values: T,
 ): { values: T; kinds: Partial<Record<SecretKind, number>>; redacted: boolean; unlabelledHexKey: boolean } {
-  const out: Record<string, string | undefined> = {};
-  const kinds: Partial<Record<SecretKind, number>> = {};
-  let unlabelledHexKey = false;
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) {
-      out[name] = value;
-      continue;
-    }
-    const result = redactSecrets(value);
-    out[name] = result.text;
-    unlabelledHexKey ||= result.unlabelledHexKey;
-    for (const [kind, count] of Object.entries(result.kinds) as [SecretKind, number][]) {
-      kinds[kind] = (kinds[kind] ?? 0) + count;
+  const given = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const redactor = new SecretRedactor(SCAN_CHUNK, true);
+  const joined = given.map(([, value]) => value).join(FIELD_SEPARATOR);
+  redactWith(redactor, joined);
+  const bounds: { start: number; end: number }[] = [];
+  let offset = 0;
+  for (const [, value] of given) {
+    bounds.push({ start: offset, end: offset + value.length });
+    offset += value.length + FIELD_SEPARATOR.length;
+  }
+  // Each span, cut into its parts in each value; a phrase that reaches over into another value is
+  // kept only where it has twelve words, if it has them somewhere.
+  const parts: Span[][] = bounds.map(() => []);
+  for (const span of redactor.spans!) {
+    const cut = bounds
+      .map((bound, index) => ({
+        index,
+        start: Math.max(span.start, bound.start),
+        end: Math.min(span.end, bound.end),
+      }))
+      .filter((part) => part.end > part.start);
+    const whole =
+      cut.length > 1 && span.kind === 'mnemonic'
+        ? cut.filter((part) => countWords(joined, part.start, part.end) >= MIN_MNEMONIC_WORDS)
+        : [];
+    for (const part of whole.length > 0 ? whole : cut) {
+      parts[part.index].push({ start: part.start, end: part.end, kind: span.kind });
     }
   }
-  return { values: out as T, kinds, redacted: Object.keys(kinds).length > 0, unlabelledHexKey };
+  const out: Record<string, string | undefined> = { ...values };
+  given.forEach(([name, value], index) => {
+    const { start } = bounds[index];
+    const pieces: string[] = [];
+    let cursor = start;
+    for (const part of parts[index]) {
+      pieces.push(value.slice(cursor - start, part.start - start), REPLACEMENT[part.kind]);
+      cursor = part.end;
+    }
+    pieces.push(value.slice(cursor - start));
+    out[name] = pieces.join('');
+  });
+  return {
+    values: out as T,
+    kinds: redactor.kinds,
+    redacted: redactor.redacted,
+    unlabelledHexKey: redactor.unlabelledHexKey,
+  };
+}
+
+/** How many runs of letters `text` has from `start` to `end`. */
+function countWords(text: string, start: number, end: number): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = start; i < end; i++) {
+    const letter = (CHAR_CLASS[text.charCodeAt(i)] & LETTER) !== 0;
+    if (letter && !inWord) words += 1;
+    inWord = letter;
+  }
+  return words;
 }

@@ -31,6 +31,8 @@ const FIELD_KEY = '7c1e4f2a9b8d3c6e5f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f
 const FIELD_PASSWORD = 'Sw0rdf1sh_42';
 const TAG_PASSWORD = 'Hunter2xyzTag';
 const TAG_OTP = '482913';
+// Six words in the subject, six in the description.
+const SPLIT_MNEMONIC = phrase(97);
 
 const fourWords = (words: string) => words.split(' ').slice(0, 4).join(' ');
 const SECRETS = [
@@ -55,6 +57,11 @@ const SECRETS = [
   FIELD_PASSWORD,
   TAG_PASSWORD,
   `2fa:${TAG_OTP}`,
+  ...[0, 3, 6, 9].map((from) =>
+    SPLIT_MNEMONIC.split(' ')
+      .slice(from, from + 3)
+      .join(' '),
+  ),
 ];
 
 /** Every text, JSON and array value in every table of the schema, as text. */
@@ -367,6 +374,23 @@ describe('secrets customers paste', () => {
     const events = (await customer.get(`${url}/events`).expect(200)).body.data;
     const redacted = events.find((event: { type: string }) => event.type === 'ticket.redacted');
     expect(redacted.data).toEqual({ kinds: { mnemonic: 1 } });
+  });
+
+  it('finds a seed phrase split between subject and description, and warns once', async () => {
+    const words = SPLIT_MNEMONIC.split(' ');
+    const ticket = await openTicket(customer, {
+      subject: `Wallet words ${words.slice(0, 6).join(' ')}`,
+      description: `${words.slice(6).join(' ')}\n\nRegards`,
+    });
+    expect(ticket.subject).toMatch(/\[REDACTED:mnemonic\]$/);
+    expect(ticket.description).toBe('[REDACTED:mnemonic]\n\nRegards');
+    const url = `/v1/tickets/${ticket.id}`;
+    const events = (await customer.get(`${url}/events`).expect(200)).body.data;
+    const redacted = events.filter((event: { type: string }) => event.type === 'ticket.redacted');
+    expect(redacted.map((event: { data: unknown }) => event.data)).toEqual([{ kinds: { mnemonic: 1 } }]);
+    const messages = (await customer.get(`${url}/messages`).expect(200)).body.data;
+    expect(messages).toHaveLength(1);
+    await expectNoSecretAnywhere();
   });
 
   it('leaves ordinary evidence alone: tx hashes, addresses and amounts', async () => {

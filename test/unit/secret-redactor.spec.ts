@@ -995,6 +995,34 @@ describe('redactFields', () => {
     expect(result.redacted).toBe(true);
   });
 
+  it('finds a seed phrase split between the subject and the description, counted once', () => {
+    const result = redactFields({
+      subject: `Seed: ${words(M12).slice(0, 6).join(' ')}`,
+      description: `${words(M12).slice(6).join(' ')}\nRegards`,
+    });
+    expect(result.values).toEqual({
+      subject: 'Seed: [REDACTED:mnemonic]',
+      description: '[REDACTED:mnemonic]\nRegards',
+    });
+    expect(result.kinds).toEqual({ mnemonic: 1 });
+  });
+
+  it('finds eleven words in one value and the twelfth in the next', () => {
+    const result = redactFields({
+      subject: words(M12).slice(0, 11).join(' '),
+      description: words(M12)[11],
+    });
+    expect(result.values).toEqual({ subject: '[REDACTED:mnemonic]', description: '[REDACTED:mnemonic]' });
+    expect(result.kinds).toEqual({ mnemonic: 1 });
+  });
+
+  it('does not reach from a phrase complete in one value over list words in the next', () => {
+    // "Thanks", "for" and "help" would join the phrase in one text; here they are the description.
+    const result = redactFields({ subject: M12, description: 'Thanks for any help' });
+    expect(result.values).toEqual({ subject: '[REDACTED:mnemonic]', description: 'Thanks for any help' });
+    expect(result.kinds).toEqual({ mnemonic: 1 });
+  });
+
   it('flags an unlabelled 64-hex value in any of the values', () => {
     const result = redactFields({ subject: 'Lost funds', description: `my wallet backup:\n\n${HEX_KEY}` });
     expect(result.kinds).toEqual({ private_key: 1 });
