@@ -1,0 +1,62 @@
+import { DataSource } from 'typeorm';
+import { Clock } from '../../src/common/clock/clock';
+import { DatabaseClock } from '../../src/common/clock/database-clock';
+import { openTicket } from '../support/given';
+import { TestApp } from '../support/test-app';
+
+const HOUR = 3_600_000;
+
+describe("SLA decisions on a process whose clock runs an hour ahead of the database's", () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Only this process's clock (Date) is skewed, and keeps running; timers are real. A PostgreSQL
+    // server keeps the true time.
+    jest.useFakeTimers({
+      now: Date.now() + HOUR,
+      advanceTimers: true,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    t = await TestApp.start();
+  });
+  afterAll(async () => {
+    await t.close();
+    jest.useRealTimers();
+  });
+
+  it('runs on the database-calibrated clock, an hour behind the process clock', async () => {
+    const clock = t.app.get(Clock);
+    // The embedded database runs in this process, on its clock: skewed alike, so no offset there.
+    const expected = process.env.DATABASE_URL ? -HOUR : 0;
+
+    expect(clock).toBeInstanceOf(DatabaseClock);
+    expect(Math.abs((clock as DatabaseClock).offset - expected)).toBeLessThan(1_000);
+    expect(t.logs.some((line) => line.includes("Clock calibrated to the database's"))).toBe(true);
+  });
+
+  it('starts timers at the database time, so none falls due early', async () => {
+    const customer = await t.as('customer');
+
+    const ticket = await openTicket(customer);
+
+    const [{ now }] = await t.app.get(DataSource).query(`SELECT now() AS now`);
+    const databaseNow = new Date(now).getTime();
+    expect(Math.abs(Date.parse(ticket.createdAt) - databaseNow)).toBeLessThan(5_000);
+    expect(Math.abs(Date.parse(ticket.sla.firstResponse.startedAt) - databaseNow)).toBeLessThan(5_000);
+    // Normal: 24 h from the database's now, not from an hour later.
+    expect(Math.abs(Date.parse(ticket.sla.firstResponse.dueAt) - (databaseNow + 24 * HOUR))).toBeLessThan(
+      5_000,
+    );
+  });
+});
