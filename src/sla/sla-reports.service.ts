@@ -23,7 +23,9 @@ export class SlaReportsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async report(query: SlaReportQuery): Promise<SlaReport> {
-    if (Date.parse(query.from) >= Date.parse(query.to)) {
+    const from = instantOf(query.from, 'from');
+    const to = instantOf(query.to, 'to');
+    if (from >= to) {
       throw AppError.validation([{ field: 'to', message: 'must be after from' }]);
     }
     const key = GROUP_KEY[query.groupBy];
@@ -61,12 +63,12 @@ export class SlaReportsService {
        LEFT JOIN groups g ON $3 AND g.id::text = c.key
        GROUP BY c.key, c.tickets, g.name
        ORDER BY c.key`,
-      [query.from, query.to, query.groupBy === 'group'],
+      [from.toISOString(), to.toISOString(), query.groupBy === 'group'],
     );
     const round = (value: number | null) => (value === null ? null : Math.round(Number(value) * 10) / 10);
     return {
-      from: new Date(query.from).toISOString(),
-      to: new Date(query.to).toISOString(),
+      from: from.toISOString(),
+      to: to.toISOString(),
       groupBy: query.groupBy,
       data: rows.map((row) => ({
         key: row.key,
@@ -84,4 +86,22 @@ export class SlaReportsService {
       })),
     };
   }
+}
+
+/** A date-time that ends with its time, without a zone: read as UTC, as a date alone is. */
+const WITHOUT_OFFSET = /[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+/**
+ * The instant a validated `from`/`to` names, read once here so that the query and the answer use
+ * the same one (without an offset, UTC, whatever the process's or the session's time zone); 400 on
+ * the field if it names none.
+ */
+function instantOf(value: string, field: 'from' | 'to'): Date {
+  const ms = Date.parse(WITHOUT_OFFSET.test(value) ? `${value}Z` : value);
+  if (Number.isNaN(ms)) {
+    throw AppError.validation([
+      { field, message: 'must be an ISO-8601 date-time such as 2024-01-31T09:00:00Z' },
+    ]);
+  }
+  return new Date(ms);
 }

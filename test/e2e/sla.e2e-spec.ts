@@ -534,6 +534,31 @@ describe('SLA timers, escalation and reports', () => {
       await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=colour`).expect(400);
     });
 
+    it('answers 400, never 500, to from/to that are no ISO-8601 date-time it can read', async () => {
+      const report = (from: string, to = '2030-01-01T00:00:00Z') =>
+        supervisor.get(
+          `/v1/reports/sla?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=category`,
+        );
+      for (const bad of [
+        '20240101',
+        '2024-W01',
+        '2024-001',
+        '2024',
+        '2024-02-30',
+        '2024-01-01T10:00+23:00',
+      ]) {
+        const res = await report(bad).expect(400);
+        expect(res.body.errors).toEqual([{ field: 'from', message: expect.any(String) }]);
+      }
+      expect((await report('2024-01-01', '20250101').expect(400)).body.errors[0].field).toBe('to');
+      // Without an offset: UTC, as the answer says.
+      const res = await report('2024-01-01T10:00', '2024-01-02').expect(200);
+      expect({ from: res.body.from, to: res.body.to }).toEqual({
+        from: '2024-01-01T10:00:00.000Z',
+        to: '2024-01-02T00:00:00.000Z',
+      });
+    });
+
     it('counts durations in the policy’s business hours, pauses excluded', async () => {
       const admin = await t.as('admin');
       const key = `rpt_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

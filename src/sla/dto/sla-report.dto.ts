@@ -1,16 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601 } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { IsTimestamp } from '../../common/validation/decorators';
 
 export const REPORT_GROUPINGS = ['category', 'priority', 'channel', 'group'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 
 export class SlaReportQuery {
   @ApiProperty({ format: 'date-time', description: 'Tickets created from (inclusive).' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   from!: string;
 
   @ApiProperty({ format: 'date-time', description: 'Tickets created before (exclusive).' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   to!: string;
 
   @ApiProperty({ enum: REPORT_GROUPINGS })
