@@ -33,6 +33,95 @@ function endsValue(code: number): boolean {
   );
 }
 const MAX_VALUE = 256;
+/**
+ * After a colon or equals sign, a value may run over spaces to the end of its line ("password: my
+ * dog rex 2019", "passphrase: correct horse battery staple"): at most this long and this many
+ * words, with no punctuation that ends a sentence or starts another label before the line ends.
+ */
+const MAX_LINE_VALUE = 100;
+const MAX_LINE_WORDS = 8;
+
+/** Quotes a value may stand in ("abc 123 xyz"), by the code of the opening one. */
+const CLOSING_QUOTE = new Map(
+  ['""', "''", '``', '“”', '‘’', '«»', '「」', '『』'].map(([open, close]) => [
+    open.charCodeAt(0),
+    close.charCodeAt(0),
+  ]),
+);
+
+/** Punctuation that ends a value read to the end of its line: it is prose, or holds another label. */
+function endsLineValue(code: number): boolean {
+  return (
+    code === 0x2c || // ,
+    code === 0x3b || // ;
+    code === 0x3a || // :
+    code === 0x3d || // =
+    (code >= 0x3000 && code <= 0x303f) ||
+    (code >= 0x3400 && code <= 0x9fff) ||
+    (code >= 0xff00 && code <= 0xffef)
+  );
+}
+
+/**
+ * Where a value that runs to the end of its line, from `start`, ends (its trailing white space
+ * and full stop left out), or -1 if the line does not read as one value: longer than
+ * MAX_LINE_VALUE, more than MAX_LINE_WORDS words, or with punctuation before its end that ends a
+ * sentence or starts another label (",", ":", "=", ". ", "!" before more words). What it reads
+ * stops at the first such punctuation, so the values of a line of labels are read once.
+ */
+function lineValueEnd(text: string, start: number): number {
+  let end = start;
+  let words = 0;
+  let inWord = false;
+  for (let i = start; ; i++) {
+    if (i - start > MAX_LINE_VALUE) return -1;
+    const code = i < text.length ? text.charCodeAt(i) : 0x0a;
+    if (code === 0x0a || code === 0x0d) break;
+    if (endsLineValue(code)) return -1;
+    // A full stop ends the line's sentence, not its value; "!" and "?" may end a password. Before
+    // more text on the line, each ends a sentence: the value is its first word only.
+    if (code === 0x2e || code === 0x21 || code === 0x3f) {
+      const last = isBlankToLineEnd(text, i + 1);
+      if (last && code === 0x2e) break;
+      if (!last && (code !== 0x2e || isWhitespace(text.charCodeAt(i + 1)))) return -1;
+    }
+    const space = isWhitespace(code);
+    if (!space && !inWord && ++words > MAX_LINE_WORDS) return -1;
+    inWord = !space;
+    if (!space) end = i + 1;
+  }
+  return end;
+}
+
+/** Whether only spaces and tabs stand between `from` and the end of its line (8 at most). */
+function isBlankToLineEnd(text: string, from: number): boolean {
+  for (let i = from; i < text.length && i < from + 8; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d) return true;
+    if (code !== 0x20 && code !== 0x09) return false;
+  }
+  return from + 8 > text.length || text.length === from;
+}
+
+/** Whether the separator from `from` to `to` has a colon or an equals sign. */
+function hasColonOrEquals(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3a || code === 0x3d || code === 0xff1a) return true;
+  }
+  return false;
+}
+
+/** A label that ends its line ("Password:\n  hunter2"): where the next line's text starts; else `at`. */
+function nextLineStart(text: string, at: number): number {
+  let i = at;
+  if (text.charCodeAt(i) === 0x0d) i += 1;
+  if (text.charCodeAt(i) !== 0x0a) return at;
+  i += 1;
+  for (let spaces = 0; spaces < 16 && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09); spaces++)
+    i += 1;
+  return i;
+}
 /** Spaces are bounded (16) so that what a label reaches stays within the scanner's look-ahead. */
 const SEPARATOR = /[ \t]{0,16}(?:(?:is|was)(?![A-Za-z])[ \t]{0,16})?([:=：]|是|为)?[ \t]{0,16}/iy;
 /** Between an OTP label and its code: "2FA (Google Authenticator) code is: 123456". */
@@ -181,12 +270,38 @@ export class LabelledValues {
       const labelEnd = rule.label.lastIndex;
       SEPARATOR.lastIndex = labelEnd;
       if (!SEPARATOR.test(text) || SEPARATOR.lastIndex === labelEnd) continue;
-      const valueStart = SEPARATOR.lastIndex;
-      const valueEnd = this.valueEnd(text, valueStart);
-      if (valueEnd === valueStart) continue;
-      const accept = isExplicit(text, labelEnd, valueStart) ? rule.explicit : rule.implicit;
-      if (accept?.(text, valueStart, valueEnd)) this.add(base + valueStart, base + valueEnd, rule.kind);
+      let valueStart = SEPARATOR.lastIndex;
+      const explicit = isExplicit(text, labelEnd, valueStart);
+      // "password:" ending its line: the value is the next line.
+      const colon = explicit && hasColonOrEquals(text, labelEnd, valueStart);
+      if (colon) valueStart = nextLineStart(text, valueStart);
+      const value = this.valueAt(text, valueStart, colon);
+      if (!value) continue;
+      const accept = explicit ? rule.explicit : rule.implicit;
+      if (accept?.(text, value.start, value.end)) this.add(base + value.start, base + value.end, rule.kind);
     }
+  }
+
+  /**
+   * The value starting at `start`: inside quotes, to the closing quote on its line; after a colon
+   * or equals sign (`restOfLine`), the rest of the line when it reads as one value (see
+   * lineValueEnd); else up to white space (see valueEnd).
+   */
+  private valueAt(
+    text: string,
+    start: number,
+    restOfLine: boolean,
+  ): { start: number; end: number } | undefined {
+    const close = CLOSING_QUOTE.get(text.charCodeAt(start));
+    if (close !== undefined) {
+      for (let i = start + 1; i < text.length && i <= start + MAX_VALUE; i++) {
+        const code = text.charCodeAt(i);
+        if (code === close) return i > start + 1 ? { start: start + 1, end: i } : undefined;
+        if (code === 0x0a || code === 0x0d) break;
+      }
+    }
+    const end = Math.max(this.valueEnd(text, start), restOfLine ? lineValueEnd(text, start) : -1);
+    return end > start ? { start, end } : undefined;
   }
 
   private otpAt(text: string, at: number, base: number): void {

@@ -819,6 +819,62 @@ const LABELLED_CASES: Case[] = [
   },
 ];
 
+/**
+ * Values of more than one word: inside quotes, to the closing quote; after a colon or equals sign,
+ * the rest of the line (up to 100 characters and 8 words, no punctuation before its end); after a
+ * label that ends its line, the next line.
+ */
+const LABELLED_LINE_CASES: Case[] = [
+  {
+    name: 'a password of several words',
+    input: 'password: my dog rex 2019',
+    output: 'password: [REDACTED:password]',
+    kinds: { password: 1 },
+  },
+  {
+    name: 'a passphrase of words',
+    input: 'passphrase: correct horse battery staple\nThanks',
+    output: 'passphrase: [REDACTED:api_secret]\nThanks',
+    kinds: { api_secret: 1 },
+  },
+  {
+    name: 'a password of several words ending a sentence',
+    input: 'Login password: my dog rex 2019.\nPlease help',
+    output: 'Login password: [REDACTED:password].\nPlease help',
+    kinds: { password: 1 },
+  },
+  {
+    name: 'a quoted password',
+    input: 'password: "abc 123 xyz" but it fails',
+    output: 'password: "[REDACTED:password]" but it fails',
+    kinds: { password: 1 },
+  },
+  {
+    name: 'a quoted password after "is"',
+    input: "my password is 'abc 123 xyz', I think",
+    output: "my password is '[REDACTED:password]', I think",
+    kinds: { password: 1 },
+  },
+  {
+    name: 'a password on the line after its label',
+    input: 'password:\nHunter2!xyzzy\nThanks',
+    output: 'password:\n[REDACTED:password]\nThanks',
+    kinds: { password: 1 },
+  },
+  {
+    name: 'an API secret on the line after its label',
+    input: `API secret:\r\n  ${API_SECRET}`,
+    output: 'API secret:\r\n  [REDACTED:api_secret]',
+    kinds: { api_secret: 1 },
+  },
+  {
+    name: 'a password on the line after 密码：',
+    input: '密码：\nHunter2!xyzzy',
+    output: '密码：\n[REDACTED:password]',
+    kinds: { password: 1 },
+  },
+];
+
 const NOT_LABELLED_SECRETS: { name: string; input: string }[] = [
   { name: 'an API secret shorter than 16 characters', input: 'api secret: tooShort123' },
   { name: 'an API secret label in a question', input: 'Where can I find my API secret key again?' },
@@ -896,6 +952,22 @@ describe('redactSecrets', () => {
 
   describe('labelled secrets', () => {
     it.each(LABELLED_CASES)('redacts $name', expectCase);
+    it.each(LABELLED_LINE_CASES)('redacts $name', expectCase);
+    it.each([
+      // A colon or "!" before the end of the line: the value is its first word, as before.
+      [
+        'password: hunter2 and 2FA code: 123456',
+        'password: [REDACTED:password] and 2FA code: [REDACTED:otp]',
+      ],
+      ['password: Summer2024! please reset it', 'password: [REDACTED:password] please reset it'],
+      // More than 8 words: prose after the label, not a passphrase.
+      [
+        'Password: forgot it and the reset email never arrived this week',
+        'Password: [REDACTED:password] it and the reset email never arrived this week',
+      ],
+      // No label on the line before: a line of its own is not a value.
+      ['My password\nwas changed yesterday', 'My password\nwas changed yesterday'],
+    ])('reads %j as one word of value', (input, output) => expect(redactSecrets(input).text).toBe(output));
     it.each(NOT_LABELLED_SECRETS)('keeps $name', ({ input }) => expectUntouched(input));
   });
 
@@ -1083,9 +1155,14 @@ describe('secretsInStructuredValues', () => {
 describe('SecretRedactor (a text in pieces)', () => {
   const load = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
   const everything = [
-    ...[...MNEMONIC_CASES, ...SEPARATOR_CASES, ...TOLERANCE_CASES, ...KEY_CASES, ...LABELLED_CASES].map(
-      (c) => c.input,
-    ),
+    ...[
+      ...MNEMONIC_CASES,
+      ...SEPARATOR_CASES,
+      ...TOLERANCE_CASES,
+      ...KEY_CASES,
+      ...LABELLED_CASES,
+      ...LABELLED_LINE_CASES,
+    ].map((c) => c.input),
     ...[
       ...MNEMONIC_NEGATIVE_CASES,
       ...SEPARATOR_NEGATIVE_CASES,
