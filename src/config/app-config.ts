@@ -112,6 +112,8 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: integer(1, 3_600_000).default(10_000),
   WEBHOOK_RETRY_MAX_MS: integer(1, 86_400_000).default(3_600_000),
   WEBHOOK_RETRY_WINDOW_MS: integer(0, 30 * 86_400_000).default(86_400_000),
+  // Delivered and failed webhook deliveries (with their attempts and events) are deleted after this many days.
+  WEBHOOK_RETENTION_DAYS: integer(1, 3650).default(30),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('sla-desk:rl'),
   SCHEDULER_ENABLED: booleanFlag.default(true),
 });

@@ -95,7 +95,7 @@ const CLAIM = new PreparedQuery(
               e.type AS event_type, e.body, d.attempts`,
 );
 
-/** TypeORM answers UPDATE with `[rows, affected]` on both drivers when the statement starts with UPDATE. */
+/** TypeORM answers UPDATE and DELETE with `[rows, affected]` on both drivers when the statement starts so. */
 type UpdateResult<R> = [R[], number];
 
 /**
@@ -269,6 +269,67 @@ export class WebhookOutboxRepository {
         WHERE id = ANY($1::uuid[]) AND claim_token = $2 AND status = 'pending'`,
       [ids, token, delayMs],
     );
+  }
+
+  /**
+   * Gives up (marks failed) up to `limit` pending deliveries of inactive endpoints queued longer
+   * than `windowMs` ago: no worker claims them, and an endpoint switched back on must not receive a
+   * stale backlog. Rows under a live lease or locked by another sweeper are left for later.
+   * Returns how many were given up.
+   */
+  async failStaleOfInactive(windowMs: number, limit: number): Promise<number> {
+    const [, affected]: UpdateResult<unknown> = await this.dataSource.query(
+      `UPDATE webhook_deliveries d
+          SET status = 'failed', finished_at = now(), locked_until = NULL, claim_token = NULL
+         FROM (
+           SELECT p.id FROM webhook_deliveries p
+             JOIN webhooks w ON w.id = p.webhook_id AND NOT w.active
+            WHERE p.status = 'pending'
+              AND p.created_at < now() - make_interval(secs => $1::double precision / 1000)
+              AND (p.locked_until IS NULL OR p.locked_until <= now())
+            LIMIT $2
+            FOR UPDATE OF p SKIP LOCKED
+         ) stale
+        WHERE d.id = stale.id`,
+      [windowMs, limit],
+    );
+    return affected;
+  }
+
+  /**
+   * Deletes up to `limit` deliveries that were delivered or failed more than `days` days ago, with
+   * their attempts (by cascade). Returns how many deliveries went.
+   */
+  async purgeFinished(days: number, limit: number): Promise<number> {
+    const [, affected]: UpdateResult<unknown> = await this.dataSource.query(
+      `DELETE FROM webhook_deliveries d
+        USING (
+          SELECT id FROM webhook_deliveries
+           WHERE status <> 'pending' AND finished_at < now() - make_interval(days => $1::int)
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED
+        ) old
+        WHERE d.id = old.id`,
+      [days, limit],
+    );
+    return affected;
+  }
+
+  /** Deletes up to `limit` events older than `days` days that no delivery refers to any more. */
+  async purgeOrphanEvents(days: number, limit: number): Promise<number> {
+    const [, affected]: UpdateResult<unknown> = await this.dataSource.query(
+      `DELETE FROM webhook_events e
+        USING (
+          SELECT ev.id FROM webhook_events ev
+           WHERE ev.created_at < now() - make_interval(days => $1::int)
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id)
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED
+        ) old
+        WHERE e.id = old.id`,
+      [days, limit],
+    );
+    return affected;
   }
 
   /** Pending deliveries and the age of the oldest, for the backlog gauges. */

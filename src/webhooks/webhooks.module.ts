@@ -3,6 +3,7 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookMetrics } from './webhook.metrics';
 import { WebhookOutboxRepository } from './webhook-outbox.repository';
+import { WebhookOutboxSweeper } from './webhook-outbox.sweeper';
 import { WebhookOutboxWriter } from './webhook-outbox.writer';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
@@ -18,6 +19,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookOutboxRepository,
     WebhookOutboxWriter,
     WebhookDeliveryWorker,
+    WebhookOutboxSweeper,
     WebhookMetrics,
   ],
 })

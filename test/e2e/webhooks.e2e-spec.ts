@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker';
 import { WebhookOutboxRepository } from '../../src/webhooks/webhook-outbox.repository';
+import { WebhookOutboxSweeper } from '../../src/webhooks/webhook-outbox.sweeper';
 import { verifySignature } from '../../src/webhooks/webhook-signature';
 import { openTicket } from '../support/given';
 import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
@@ -804,6 +805,70 @@ describe('outbox claims', () => {
     } finally {
       await endpoint.stop();
     }
+  });
+
+  it('sweeps: gives up old pending deliveries of inactive endpoints, deletes what is past retention', async () => {
+    const admin = await t.as('admin');
+    const customer = await t.as('customer');
+    const ds = t.app.get(DataSource);
+    const ticket = await openTicket(customer);
+    const off = await createWebhook(admin, 'http://127.0.0.1:9/off', { events: ['ticket.created'] });
+    const on = await createWebhook(admin, 'http://127.0.0.1:9/on', { events: ['ticket.created'] });
+    await admin.patch(`/v1/webhooks/${off.id}`, { active: false }).expect(200);
+    await backlog(t, off.id, ticket.id, 3);
+    await backlog(t, on.id, ticket.id, 2);
+    const rows = async (webhookId: string) =>
+      (await ds.query(`SELECT id, event_id FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY seq`, [
+        webhookId,
+      ])) as { id: string; event_id: string }[];
+    const [offOld, offOlder, offNew] = await rows(off.id);
+    const [onOld, onDone] = await rows(on.id);
+    // Queued two days ago (the retry window is one): given up on the inactive endpoint only.
+    await ds.query(
+      `UPDATE webhook_deliveries SET created_at = now() - interval '2 days' WHERE id = ANY($1::uuid[])`,
+      [[offOld.id, offOlder.id, onOld.id]],
+    );
+    // Delivered 31 days ago (retention is 30), with an attempt, of an event of that age.
+    await ds.query(
+      `UPDATE webhook_deliveries SET status = 'delivered', attempts = 1, finished_at = now() - interval '31 days'
+        WHERE id = $1`,
+      [onDone.id],
+    );
+    await ds.query(
+      `INSERT INTO webhook_attempts (delivery_id, webhook_id, attempt, outcome, status_code, duration_ms)
+       VALUES ($1, $2, 1, 'delivered', 204, 3)`,
+      [onDone.id, on.id],
+    );
+    await ds.query(
+      `UPDATE webhook_events SET created_at = now() - interval '31 days' WHERE id = ANY($1::uuid[])`,
+      [[onDone.event_id, offOld.event_id]],
+    );
+
+    await t.app.get(WebhookOutboxSweeper).sweep();
+
+    const state = Object.fromEntries(
+      (
+        await ds.query(
+          `SELECT d.id, d.status, d.finished_at IS NOT NULL AS finished FROM webhook_deliveries d
+            WHERE d.webhook_id = ANY($1::uuid[])`,
+          [[off.id, on.id]],
+        )
+      ).map((row: { id: string; status: string }) => [row.id, row.status]),
+    );
+    expect(state).toEqual({
+      [offOld.id]: 'failed',
+      [offOlder.id]: 'failed',
+      [offNew.id]: 'pending', // queued within the window: the endpoint may come back
+      [onOld.id]: 'pending', // an active endpoint's: the worker gives it up itself
+    });
+    const [left] = await ds.query(
+      `SELECT (SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1)::int AS attempts,
+              (SELECT count(*) FROM webhook_events WHERE id = $2)::int AS done_event,
+              (SELECT count(*) FROM webhook_events WHERE id = $3)::int AS referenced_event`,
+      [onDone.id, onDone.event_id, offOld.event_id],
+    );
+    // The old event of a delivery that is still listed stays; the delivered one's went with it.
+    expect(left).toEqual({ attempts: 0, done_event: 0, referenced_event: 1 });
   });
 
   // Lock order only matters with concurrent sessions: PGlite runs one transaction at a time.

@@ -78,7 +78,11 @@ export class UpdateWebhookRequest {
   @Matches(SECRET, { message: 'must be printable ASCII without spaces' })
   secret?: string;
 
-  @ApiPropertyOptional({ description: 'Inactive endpoints get no new events; their pending ones wait.' })
+  @ApiPropertyOptional({
+    description:
+      'Inactive endpoints get no new events; their pending ones wait, and are given up (failed) once ' +
+      'queued longer than the retry window (24 h by default).',
+  })
   @IfPresent()
   @IsBoolean()
   active?: boolean;
