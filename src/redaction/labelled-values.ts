@@ -1,5 +1,5 @@
 import type { SecretKind, Span } from './secret-span';
-import { CHAR_CLASS, isWhitespace } from './text-chars';
+import { CHAR_CLASS, HEX, isWhitespace } from './text-chars';
 
 /**
  * Secrets that are only secrets because of what the customer calls them (SPEC §9): exchange API
@@ -21,6 +21,8 @@ interface LabelRule {
   explicit: Accept;
   /** Value after whitespace or "is": `label value`, `label is value`; stricter, this is where prose lives. */
   implicit?: Accept;
+  /** A key written in groups ("e8f3 2e72 …", two lines of 32) is one value too. */
+  groupedHex?: boolean;
 }
 
 /** A value runs to whitespace, or to CJK text / full-width punctuation ("密码是abc123，谢谢"); 256 characters at most. */
@@ -193,8 +195,57 @@ const LABEL_RULES: readonly LabelRule[] = [
     label: /(?<![A-Za-z])(?:private[ _-]?key|priv[ _-]?key|privkey|priv)(?![A-Za-z])|私钥/iy,
     explicit: isKeyMaterial,
     implicit: isKeyMaterial,
+    groupedHex: true,
   },
 ];
+
+/** A 32-byte key in hex: 64 digits. */
+const KEY_HEX_DIGITS = 64;
+/** Groups of at least 4 digits ("e8f3 2e72 …"); the key and what separates its groups, 300 characters at most. */
+const MIN_HEX_GROUP = 4;
+const MAX_GROUPED_KEY = 300;
+
+/**
+ * Where a 64-hex key written in groups from `start` ends ("e8f3 2e72 … 6b35", "e8f3-2e72-…", or two
+ * lines of 32), or -1: groups of at least 4 hex digits, 0x allowed in front, separated by one
+ * space, tab or hyphen or by a line break (and the next line's indentation), 64 digits in all and
+ * nothing alphanumeric right after them.
+ */
+function groupedHexEnd(text: string, start: number): number {
+  let i = start;
+  if (text.charCodeAt(i) === 0x30 && (text.charCodeAt(i + 1) | 32) === 0x78) i += 2;
+  let digits = 0;
+  let groups = 0;
+  for (;;) {
+    const groupStart = i;
+    while (i < text.length && CHAR_CLASS[text.charCodeAt(i)] & HEX && i - start <= MAX_GROUPED_KEY) i += 1;
+    const length = i - groupStart;
+    digits += length;
+    groups += 1;
+    if (length < MIN_HEX_GROUP || digits > KEY_HEX_DIGITS || i - start > MAX_GROUPED_KEY) return -1;
+    if (digits === KEY_HEX_DIGITS) {
+      const ends = i === text.length || CHAR_CLASS[text.charCodeAt(i)] === 0;
+      return groups > 1 && ends && !continuesWithGroup(text, i) ? i : -1;
+    }
+    const code = text.charCodeAt(i);
+    if (code === 0x20 || code === 0x09 || code === 0x2d) {
+      i += 1;
+    } else {
+      const next = nextLineStart(text, i);
+      if (next === i) return -1;
+      i = next;
+    }
+  }
+}
+
+/** Whether another group of hex digits follows at `at` (" abcd"): then the digits are no 64-hex key. */
+function continuesWithGroup(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code !== 0x20 && code !== 0x09 && code !== 0x2d) return false;
+  let i = at + 1;
+  while (i < text.length && CHAR_CLASS[text.charCodeAt(i)] & HEX && i - at <= KEY_HEX_DIGITS) i += 1;
+  return i - at > MIN_HEX_GROUP && (i === text.length || CHAR_CLASS[text.charCodeAt(i)] === 0);
+}
 
 /** "2FA" is not followed by a digit or letter: "tx 2fa3829e…" is the start of a hash. */
 const OTP_LABEL =
@@ -278,7 +329,12 @@ export class LabelledValues {
       const value = this.valueAt(text, valueStart, colon);
       if (!value) continue;
       const accept = explicit ? rule.explicit : rule.implicit;
-      if (accept?.(text, value.start, value.end)) this.add(base + value.start, base + value.end, rule.kind);
+      if (accept?.(text, value.start, value.end)) {
+        this.add(base + value.start, base + value.end, rule.kind);
+      } else if (rule.groupedHex) {
+        const end = groupedHexEnd(text, value.start);
+        if (end > 0) this.add(base + value.start, base + end, rule.kind);
+      }
     }
   }
 

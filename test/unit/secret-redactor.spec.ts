@@ -609,6 +609,49 @@ const KEY_CASES: Case[] = [
   },
 ];
 
+/** A key after a key label, written in groups: 16 groups of 4, two lines of 32. */
+const groupsOf = (hex: string, size: number, separator: string): string =>
+  hex.match(new RegExp(`.{${size}}`, 'g'))!.join(separator);
+const GROUPED_KEY_CASES: Case[] = [
+  {
+    name: '16 groups of 4 after "private key:"',
+    input: `private key: ${groupsOf(HEX_KEY, 4, ' ')}\nThanks`,
+    output: 'private key: [REDACTED:private_key]\nThanks',
+    kinds: { private_key: 1 },
+  },
+  {
+    name: 'groups joined by hyphens after 私钥',
+    input: `我的私钥是 ${groupsOf(HEX_KEY, 8, '-')}，请帮忙`,
+    output: '我的私钥是 [REDACTED:private_key]，请帮忙',
+    kinds: { private_key: 1 },
+  },
+  {
+    name: 'two lines of 32 under "Private key:"',
+    input: `Private key:\n${groupsOf(HEX_KEY, 32, '\n')}\nRegards`,
+    output: 'Private key:\n[REDACTED:private_key]\nRegards',
+    kinds: { private_key: 1 },
+  },
+  {
+    name: 'two lines of 32 after "priv key", 0x in front',
+    input: `priv key 0x${groupsOf(HEX_KEY, 32, '\n  ')}`,
+    output: 'priv key [REDACTED:private_key]',
+    kinds: { private_key: 1 },
+  },
+];
+
+const NOT_GROUPED_KEYS: { name: string; input: string }[] = [
+  // Not 64 digits, or not after a key label: kept.
+  { name: 'a grouped TXID', input: `TXID: ${groupsOf(TX_HASH, 4, ' ')}` },
+  {
+    name: '15 groups of 4 after "private key:"',
+    input: `private key: ${groupsOf(HEX_KEY.slice(4), 4, ' ')}`,
+  },
+  {
+    name: '17 groups of 4 after "private key:"',
+    input: `private key: ${groupsOf(HEX_KEY + 'abcd', 4, ' ')}`,
+  },
+];
+
 const EVIDENCE: { name: string; input: string }[] = [
   { name: 'TXID:', input: `TXID: ${TX_HASH}` },
   { name: 'tx', input: `tx ${TX_HASH}` },
@@ -946,6 +989,8 @@ describe('redactSecrets', () => {
 
   describe('keys', () => {
     it.each(KEY_CASES)('redacts $name', expectCase);
+    it.each(GROUPED_KEY_CASES)('redacts a key in $name', expectCase);
+    it.each(NOT_GROUPED_KEYS)('keeps $name', ({ input }) => expectUntouched(input));
     it.each(EVIDENCE)('keeps a transaction hash labelled by $name', ({ input }) => expectUntouched(input));
     it.each(NOT_KEYS)('keeps $name', ({ input }) => expectUntouched(input));
   });
@@ -1160,6 +1205,7 @@ describe('SecretRedactor (a text in pieces)', () => {
       ...SEPARATOR_CASES,
       ...TOLERANCE_CASES,
       ...KEY_CASES,
+      ...GROUPED_KEY_CASES,
       ...LABELLED_CASES,
       ...LABELLED_LINE_CASES,
     ].map((c) => c.input),
@@ -1169,6 +1215,7 @@ describe('SecretRedactor (a text in pieces)', () => {
       ...TOLERANCE_NEGATIVE_CASES,
       ...EVIDENCE,
       ...NOT_KEYS,
+      ...NOT_GROUPED_KEYS,
     ].map((c) => c.input),
     ...NOT_LABELLED_SECRETS.map((c) => c.input),
     load('support-corpus.en.txt'),
