@@ -117,11 +117,17 @@ function startIn(kind: TimerKind, cycle: number, target: TimerTarget, now: Date)
   };
 }
 
+/** What elapsedMinutes reads of a timer. */
+export type ElapsedState = Pick<
+  Timer,
+  'calendar' | 'startedAt' | 'countingSince' | 'carriedMinutes' | 'pausedAt' | 'pausedMinutes' | 'stoppedAt'
+>;
+
 /**
  * Business minutes the timer has counted up to now (or its stop, or its pause), pauses excluded:
  * what it carried over from earlier calendars, plus what its calendar counts since it took over.
  */
-export function elapsedMinutes(timer: Timer, now: Date): number {
+export function elapsedMinutes(timer: ElapsedState, now: Date): number {
   const end = timer.stoppedAt ?? timer.pausedAt ?? now;
   const since = timer.countingSince ?? timer.startedAt;
   const counted = businessMinutesBetween(timer.calendar, since, end) - timer.pausedMinutes;

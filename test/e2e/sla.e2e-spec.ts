@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
 import { EscalationService } from '../../src/escalation/escalation.service';
+import { businessMinutesBetween, type CalendarSpec } from '../../src/sla/calendar/business-calendar';
 import { ageTickets } from '../support/escalation-time';
 import { openTicket, ticketBody } from '../support/given';
 import { type Session, TestApp, TestClock } from '../support/test-app';
@@ -27,6 +28,11 @@ describe('SLA timers, escalation and reports', () => {
       const batch = await service.runBatch(1000);
       if (batch.claimed < 1000 && batch.autoClosed < 1000) return;
     }
+  }
+  /** The database's clock, which the report's still-running timers are measured to. */
+  async function databaseNow(): Promise<number> {
+    const [{ now }] = await t.app.get(DataSource).query(`SELECT now() AS now`);
+    return new Date(now).getTime();
   }
   async function events(id: string, as: Session = agent) {
     return (await as.get(`/v1/tickets/${id}/events?limit=100`).expect(200)).body.data as {
@@ -513,6 +519,9 @@ describe('SLA timers, escalation and reports', () => {
       const from = day.toISOString();
       const to = new Date(day.getTime() + 24 * HOUR).toISOString();
       const res = await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`).expect(200);
+      // c has waited E minutes so far for both (created at `day`, still running, breached).
+      const waited = (await databaseNow()) - day.getTime();
+      const E = waited / MINUTE;
       // achieved: a first reply, a resolution, b resolution; breached: b first reply (late), c both (overdue).
       expect(res.body.data).toEqual([
         {
@@ -523,15 +532,57 @@ describe('SLA timers, escalation and reports', () => {
           breached: 3,
           running: 0,
           compliancePercent: 50,
-          // first reply minutes {60, 1800}: median 930, p90 60 + 0.9 × 1740 = 1626
-          firstResponseMinutes: { median: 930, p90: 1626 },
-          // resolution minutes {120, 2400}: median 1260, p90 120 + 0.9 × 2280 = 2172
-          resolutionMinutes: { median: 1260, p90: 2172 },
+          // first reply minutes {60, 1800, E}: median 1800, p90 1800 + 0.8 × (E − 1800)
+          firstResponseMinutes: { median: 1800, p90: expect.any(Number) },
+          // resolution minutes {120, 2400, E}: median 2400, p90 2400 + 0.8 × (E − 2400)
+          resolutionMinutes: { median: 2400, p90: expect.any(Number) },
         },
       ]);
+      const [row] = res.body.data;
+      expect(Math.abs(row.firstResponseMinutes.p90 - (1800 + 0.8 * (E - 1800)))).toBeLessThan(1);
+      expect(Math.abs(row.resolutionMinutes.p90 - (2400 + 0.8 * (E - 2400)))).toBeLessThan(1);
       await agent.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`).expect(403);
       await supervisor.get(`/v1/reports/sla?from=${to}&to=${from}&groupBy=category`).expect(400);
       await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=colour`).expect(400);
+    });
+
+    it('counts a reply timer stopped by solving without a reply as no reply, not an achieved one', async () => {
+      const day = new Date(
+        Date.UTC(1980 + Math.floor(Math.random() * 20), 0, 1 + Math.floor(Math.random() * 300)),
+      );
+      const customer = await t.as('customer');
+      const at = (minutes: number) => clock.set(new Date(day.getTime() + minutes * MINUTE));
+      const account = { category: 'account', subcategory: 'login', fields: {} };
+      at(0);
+      const d = await openTicket(customer, account);
+      const e = await openTicket(customer, account);
+      at(30);
+      const solved = (await agent.patch(`/v1/tickets/${d.id}`, { status: 'solved' }).expect(200)).body;
+      at(25 * 60);
+      await agent.patch(`/v1/tickets/${e.id}`, { status: 'solved' }).expect(200); // past the 24 h first reply
+      clock.set(new Date());
+      const from = day.toISOString();
+      const to = new Date(day.getTime() + 24 * HOUR).toISOString();
+
+      const res = await supervisor.get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`).expect(200);
+
+      // The ticket still shows its first-reply timer stopped in time (solving ends every timer) …
+      expect(solved.sla.firstResponse.status).toBe('achieved');
+      // … but the report counts no first reply for d; e's first reply came too late: breached, no reply time.
+      expect(res.body.data).toEqual([
+        {
+          key: 'account',
+          name: null,
+          tickets: 2,
+          achieved: 2,
+          breached: 1,
+          running: 0,
+          compliancePercent: 66.7,
+          firstResponseMinutes: { median: null, p90: null },
+          // resolution minutes {30, 1500}: median 765, p90 30 + 0.9 × 1470 = 1353
+          resolutionMinutes: { median: 765, p90: 1353 },
+        },
+      ]);
     });
 
     it('answers 400, never 500, to from/to that are no ISO-8601 date-time it can read', async () => {
@@ -595,6 +646,7 @@ describe('SLA timers, escalation and reports', () => {
         at(16); // Friday 16:00
         const ticket = await openTicket(customer, { category: key, subcategory: 'general', fields: {} });
         expect(ticket.sla.policyId).toBe(policy.body.id);
+        const unanswered = await openTicket(customer, { category: key, subcategory: 'general', fields: {} });
         at(24 * 3 + 10); // Monday 10:00: first reply after 60 + 60 business minutes (wall clock: 66 h)
         await agent.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Looking into it.' }).expect(201);
         await agent.patch(`/v1/tickets/${ticket.id}`, { status: 'pending' }).expect(200);
@@ -608,14 +660,29 @@ describe('SLA timers, escalation and reports', () => {
         const res = await supervisor
           .get(`/v1/reports/sla?from=${from}&to=${to}&groupBy=category`)
           .expect(200);
+        // The unanswered ticket has waited W business minutes so far (UTC 9–5 weekdays since Friday 16:00).
+        const office: CalendarSpec = { ...calendar.body, holidays: [] };
+        const W = businessMinutesBetween(
+          office,
+          new Date(unanswered.createdAt),
+          new Date(await databaseNow()),
+        );
         expect(res.body.data).toEqual([
           expect.objectContaining({
             key,
-            tickets: 1,
-            firstResponseMinutes: { median: 120, p90: 120 },
-            resolutionMinutes: { median: 180, p90: 180 },
+            tickets: 2,
+            // first reply {120, W}: median (120 + W) / 2, p90 120 + 0.9 × (W − 120)
+            firstResponseMinutes: { median: expect.any(Number), p90: expect.any(Number) },
+            // resolution {180, W}
+            resolutionMinutes: { median: expect.any(Number), p90: expect.any(Number) },
           }),
         ]);
+        const [row] = res.body.data;
+        expect(Math.abs(row.firstResponseMinutes.median - (120 + W) / 2)).toBeLessThan(1);
+        expect(Math.abs(row.firstResponseMinutes.p90 - (120 + 0.9 * (W - 120)))).toBeLessThan(1);
+        expect(Math.abs(row.resolutionMinutes.median - (180 + W) / 2)).toBeLessThan(1);
+        // Counted in business time: far less than the wall-clock minutes since then.
+        expect(W).toBeLessThan((Date.now() - Date.parse(unanswered.createdAt)) / MINUTE / 3);
       } finally {
         await admin.delete(`/v1/sla-policies/${policy.body.id}`).expect(204);
         await admin.patch(`/v1/categories/${key}`, { enabled: false }).expect(200);

@@ -30,7 +30,12 @@ export class SlaReportRow {
   @ApiProperty({ nullable: true, type: String, description: 'Group name when grouped by group.' })
   name!: string | null;
   @ApiProperty({ description: 'Tickets created in the period.' }) tickets!: number;
-  @ApiProperty({ description: 'Timers that finished within their target.' }) achieved!: number;
+  @ApiProperty({
+    description:
+      'Timers that finished within their target (a reply timer only by a public agent reply: one ended by ' +
+      'solving or closing the ticket without a reply counts as no reply, in none of these counts).',
+  })
+  achieved!: number;
   @ApiProperty({ description: 'Timers that passed their due time (answered late or still open).' })
   breached!: number;
   @ApiProperty({ description: 'Timers still running within their target.' }) running!: number;
@@ -38,10 +43,16 @@ export class SlaReportRow {
   compliancePercent!: number | null;
   @ApiProperty({
     type: MinutesSummary,
-    description: 'Minutes to the first public agent reply, pauses excluded.',
+    description:
+      'Business minutes to the first public agent reply, pauses excluded; a breached first reply still awaited ' +
+      'counts with its wait so far.',
   })
   firstResponseMinutes!: MinutesSummary;
-  @ApiProperty({ type: MinutesSummary, description: 'Minutes to solved, pauses excluded.' })
+  @ApiProperty({
+    type: MinutesSummary,
+    description:
+      'Business minutes to solved, pauses excluded; a breached ticket still open counts with its time so far.',
+  })
   resolutionMinutes!: MinutesSummary;
 }
 
