@@ -128,9 +128,12 @@ function nextLineStart(text: string, at: number): number {
 const SEPARATOR = /[ \t]{0,16}(?:(?:is|was)(?![A-Za-z])[ \t]{0,16})?([:=：]|是|为)?[ \t]{0,16}/iy;
 /** Between an OTP label and its code: "2FA (Google Authenticator) code is: 123456". */
 const OTP_FILLER =
-  /(?:[ \t]{0,16}(?:[()（）]|codes?(?![a-z])|is(?![a-z])|was(?![a-z])|[:=：#]|是|为)){0,5}[ \t]{0,16}/iy;
-/** Four to eight digits, or "123 456", standing alone: not part of a date, a longer number or a word. */
-const OTP_CODE = /(?:\d{4,8}|\d{3}[ -]\d{3})(?![\dA-Za-z]|[-/.:]\d)/y;
+  /(?:[ \t]{0,16}(?:[()（）]|codes?(?![a-z])|is(?![a-z])|was(?![a-z])|[:=：#]|是|为|[-–—]|\r?\n)){0,5}[ \t]{0,16}/iy;
+/**
+ * Four to eight digits, or "123 456", standing alone: not part of a date, a longer number or a
+ * word. Full-width digits too ("１２３４５６", as Chinese input methods type them).
+ */
+const OTP_CODE = /(?:[0-9０-９]{4,8}|[0-9０-９]{3}[ -][0-9０-９]{3})(?![0-9０-９A-Za-z]|[-/.:][0-9０-９])/y;
 const YEAR = /^(?:19|20)\d\d$/;
 
 /**
@@ -249,7 +252,7 @@ function continuesWithGroup(text: string, at: number): boolean {
 
 /** "2FA" is not followed by a digit or letter: "tx 2fa3829e…" is the start of a hash. */
 const OTP_LABEL =
-  /(?<![A-Za-z0-9])(?:2fa|mfa|t?otp|one[ -]?time[ -]?(?:code|password|passcode)|(?:google[ -]?)?authenticator(?:[ -]?app)?|google[ -]?(?:auth[ -]?)?code|ga[ -]?code|sms(?:[ -]?verification)?[ -]?code|e-?mail[ -]?verification[ -]?code|verification[ -]?code|security[ -]?code|auth[ -]?code)(?![A-Za-z0-9])|(?:谷歌|短信|手机|邮箱|二次)?验证码|谷歌验证器?|动态口令|动态码/iy;
+  /(?<![A-Za-z0-9])(?:2fa|mfa|t?otp|one[ -]?time[ -]?(?:code|password|passcode)|(?:google[ -]?)?authenticator(?:[ -]?app)?|google[ -]?(?:auth[ -]?)?code|ga(?:[ -]?code)?|sms(?:[ -]?verification)?[ -]?code|e-?mail[ -]?verification[ -]?code|verification[ -]?code|security[ -]?code|auth[ -]?code)(?![A-Za-z0-9])|(?:谷歌|短信|手机|邮箱|二次)?验证码|谷歌验证器?|动态口令|动态码/iy;
 
 /** Where a Chinese label can begin (the OTP label's optional prefixes are tried from 验证码 on). */
 const CJK_LABEL_START = /密钥|密码|私钥|验证码|谷歌验证|动态口令|动态码/g;
@@ -372,7 +375,16 @@ export class LabelledValues {
     const codeEnd = OTP_CODE.lastIndex;
     // "2FA 2023" is a year; "2FA: 2023" or "验证码是2023" is a code.
     const explicit = isExplicit(text, fillerStart, codeStart, true);
-    if (explicit || !YEAR.test(text.slice(codeStart, codeEnd)))
+    // "GA" alone (Georgia, general availability) and a code on the next line need a colon or "#"
+    // before it: "GA: 482913", "2FA:\n482913".
+    let lineBreaks = 0;
+    let lineBreak = -1;
+    for (let i = fillerStart; i < codeStart; i++) {
+      if (text.charCodeAt(i) === 0x0a && lineBreaks++ === 0) lineBreak = i;
+    }
+    if (lineBreaks > 1 || (lineBreaks === 1 && !isExplicit(text, fillerStart, lineBreak, true))) return;
+    if (fillerStart - at === 2 && !explicit) return;
+    if (explicit || !YEAR.test(text.slice(codeStart, codeEnd).normalize('NFKC')))
       this.add(base + codeStart, base + codeEnd, 'otp');
   }
 

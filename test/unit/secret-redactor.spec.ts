@@ -918,6 +918,24 @@ const LABELLED_LINE_CASES: Case[] = [
   },
 ];
 
+/** One-time codes after a dash, on the next line, in full-width digits, after "GA:". */
+const OTP_CASES: Case[] = [
+  ['a code on the line after "2FA:"', '2FA:\n482913', '2FA:\n[REDACTED:otp]'],
+  [
+    'a code after a dash',
+    'Here is my Google Authenticator code — 482913',
+    'Here is my Google Authenticator code — [REDACTED:otp]',
+  ],
+  ['full-width digits', '验证码：１２３４５６，请尽快', '验证码：[REDACTED:otp]，请尽快'],
+  ['"GA:"', 'GA: 482913', 'GA: [REDACTED:otp]'],
+].map(([name, input, output]) => ({ name, input, output, kinds: { otp: 1 } }));
+
+const NOT_OTP: { name: string; input: string }[] = [
+  { name: '"GA" without a colon (general availability)', input: 'Released to GA 482913 users' },
+  { name: 'a number on the line after "2FA" without a colon', input: 'I lost my 2FA\n482913 is my UID' },
+  { name: 'a date after a dash', input: 'Google Authenticator — 2024-05-17' },
+];
+
 const NOT_LABELLED_SECRETS: { name: string; input: string }[] = [
   { name: 'an API secret shorter than 16 characters', input: 'api secret: tooShort123' },
   { name: 'an API secret label in a question', input: 'Where can I find my API secret key again?' },
@@ -998,6 +1016,8 @@ describe('redactSecrets', () => {
   describe('labelled secrets', () => {
     it.each(LABELLED_CASES)('redacts $name', expectCase);
     it.each(LABELLED_LINE_CASES)('redacts $name', expectCase);
+    it.each(OTP_CASES)('redacts a one-time code: $name', expectCase);
+    it.each(NOT_OTP)('keeps $name', ({ input }) => expectUntouched(input));
     it.each([
       // A colon or "!" before the end of the line: the value is its first word, as before.
       [
@@ -1208,6 +1228,7 @@ describe('SecretRedactor (a text in pieces)', () => {
       ...GROUPED_KEY_CASES,
       ...LABELLED_CASES,
       ...LABELLED_LINE_CASES,
+      ...OTP_CASES,
     ].map((c) => c.input),
     ...[
       ...MNEMONIC_NEGATIVE_CASES,
@@ -1216,6 +1237,7 @@ describe('SecretRedactor (a text in pieces)', () => {
       ...EVIDENCE,
       ...NOT_KEYS,
       ...NOT_GROUPED_KEYS,
+      ...NOT_OTP,
     ].map((c) => c.input),
     ...NOT_LABELLED_SECRETS.map((c) => c.input),
     load('support-corpus.en.txt'),
