@@ -70,6 +70,9 @@ export class SlaEngine {
     const { ticket } = state;
     const all = policies ?? (await this.policies(manager));
     let policy = all.find((candidate) => candidate.id === ticket.policyId);
+    // A ticket without a policy (its policy deleted, or none matched before) gets one again when a
+    // new timer is due to start, rather than never running one again.
+    const policyForNewTimer = () => (policy ??= selectPolicy(all, factsOf(ticket)));
     const book = new TimerBook(state.timers, now);
 
     for (const trigger of triggers) {
@@ -86,13 +89,9 @@ export class SlaEngine {
           break;
         case 'customerReplied':
           // The next-reply clock starts with the first customer reply after an agent's public reply.
-          if (
-            policy &&
-            ticket.firstRespondedAt &&
-            !book.running('nextResponse') &&
-            !book.running('firstResponse')
-          ) {
-            book.start('nextResponse', targetOf(policy, 'nextResponse'));
+          if (ticket.firstRespondedAt && !book.running('nextResponse') && !book.running('firstResponse')) {
+            const chosen = policyForNewTimer();
+            if (chosen) book.start('nextResponse', targetOf(chosen, 'nextResponse'));
           }
           break;
         case 'statusChanged':
@@ -101,8 +100,9 @@ export class SlaEngine {
           if (trigger.to === 'solved' || trigger.to === 'closed') {
             for (const timer of book.runningTimers()) book.achieve(timer.kind);
           }
-          if (trigger.from === 'solved' && trigger.to === 'open' && policy) {
-            book.start('resolution', targetOf(policy, 'resolution'));
+          if (trigger.from === 'solved' && trigger.to === 'open') {
+            const chosen = policyForNewTimer();
+            if (chosen) book.start('resolution', targetOf(chosen, 'resolution'));
           }
           break;
         case 'policyInputsChanged': {

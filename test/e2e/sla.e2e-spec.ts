@@ -126,6 +126,41 @@ describe('SLA timers, escalation and reports', () => {
       });
     });
 
+    it('gives a ticket whose policy was deleted a policy again when a new timer starts', async () => {
+      const calendars = (await admin.get('/v1/calendars').expect(200)).body.data;
+      const policy = (
+        await admin
+          .post('/v1/sla-policies', {
+            name: `Chat only ${Date.now()}`,
+            position: 1,
+            conditions: { channels: ['chat'] },
+            targets: { firstResponseMinutes: 30, nextResponseMinutes: 30, resolutionMinutes: 300 },
+            calendarId: calendars.find((calendar: { name: string }) => calendar.name === '24x7').id,
+          })
+          .expect(201)
+      ).body;
+      const customer = await t.as('customer');
+      const ticket = (await customer.post('/v1/tickets', ticketBody({ channel: 'chat' })).expect(201)).body;
+      expect(ticket.sla.policyId).toBe(policy.id);
+      await admin.delete(`/v1/sla-policies/${policy.id}`).expect(204);
+      await agent.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Hello.' }).expect(201);
+
+      // The customer's reply starts the next-reply timer under the policy that matches now (Normal: 24 h).
+      await customer.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Still waiting.' }).expect(201);
+      const replied = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(policyNames.get(replied.sla.policyId)).toBe('Normal');
+      expect(replied.sla.nextResponse).toMatchObject({ status: 'active', targetMinutes: 1440 });
+
+      // And a reopened ticket runs a resolution timer again.
+      await agent.patch(`/v1/tickets/${ticket.id}`, { status: 'solved' }).expect(200);
+      // As a second deletion would leave it: no policy.
+      await t.app.get(DataSource).query(`UPDATE tickets SET policy_id = NULL WHERE id = $1`, [ticket.id]);
+      await customer.post(`/v1/tickets/${ticket.id}/messages`, { body: 'It is back.' }).expect(201);
+      const reopened = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
+      expect(reopened.status).toBe('open');
+      expect(reopened.sla.resolution).toMatchObject({ status: 'active', targetMinutes: 2880 });
+    });
+
     it('counts business hours of a business calendar, from Friday evening across the weekend', async () => {
       const calendar = (
         await admin
