@@ -41,27 +41,34 @@ export class EscalationMetrics {
       help: 'Solved tickets closed automatically',
       registers,
     });
+    // Read through Metrics.reading: at most one query per few seconds, the last value kept on error.
+    const backlog = metrics.reading('sla_scheduler_backlog', async () => {
+      const [row] = await dataSource.query(
+        `SELECT count(*)::int AS due FROM tickets WHERE sla_next_check_at <= now()`,
+      );
+      return row.due as number;
+    });
     new Gauge({
       name: 'sla_scheduler_backlog',
       help: 'Tickets whose next SLA moment has passed and that no sweep has processed yet',
       registers,
       async collect() {
-        const [row] = await dataSource.query(
-          `SELECT count(*)::int AS due FROM tickets WHERE sla_next_check_at <= now()`,
-        );
-        this.set(row.due);
+        this.set((await backlog()) ?? Number.NaN);
       },
+    });
+    // The nearest running, unpaused due time has passed (as `breached=true` lists): its partial index answers.
+    const breached = metrics.reading('sla_breached_tickets', async () => {
+      const [row] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM tickets WHERE sla_due_at <= now()`,
+      );
+      return row.n as number;
     });
     new Gauge({
       name: 'sla_breached_tickets',
       help: 'Tickets with a running SLA timer past its due time',
       registers,
       async collect() {
-        // The nearest running, unpaused due time has passed (as `breached=true` lists): its partial index answers.
-        const [row] = await dataSource.query(
-          `SELECT count(*)::int AS n FROM tickets WHERE sla_due_at <= now()`,
-        );
-        this.set(row.n);
+        this.set((await breached()) ?? Number.NaN);
       },
     });
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { Metrics } from '../observability/metrics';
 import type { AttemptOutcome } from './webhook-outbox.repository';
@@ -7,7 +7,6 @@ import { WebhookOutboxRepository } from './webhook-outbox.repository';
 /** Outbox backlog and delivery results on the app's registry (SPEC §11). */
 @Injectable()
 export class WebhookMetrics {
-  private readonly logger = new Logger(WebhookMetrics.name);
   private readonly results: Counter<'result'>;
   private readonly duration: Histogram;
 
@@ -26,24 +25,16 @@ export class WebhookMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    // Both gauges come from one query: a scrape collects them together, the second joins the first's.
-    let inFlight: Promise<{ pending: number; oldestSeconds: number }> | undefined;
-    const read = () => {
-      inFlight ??= outbox
-        .backlog()
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'Could not read the webhook outbox backlog');
-          return { pending: 0, oldestSeconds: 0 };
-        })
-        .finally(() => (inFlight = undefined));
-      return inFlight;
-    };
+    // Both gauges come from one read (Metrics.reading: at most one query per few seconds, shared by
+    // the scrape's two collects). While the database cannot be read they keep their last value
+    // (NaN before the first): a backlog must not look like zero because it could not be counted.
+    const read = metrics.reading('webhook_outbox', () => outbox.backlog());
     new Gauge({
       name: 'webhook_outbox_pending',
       help: 'Webhook deliveries not yet delivered or given up (the outbox backlog)',
       registers,
       async collect() {
-        this.set((await read()).pending);
+        this.set((await read())?.pending ?? Number.NaN);
       },
     });
     new Gauge({
@@ -51,7 +42,7 @@ export class WebhookMetrics {
       help: 'Age of the oldest pending webhook delivery',
       registers,
       async collect() {
-        this.set((await read()).oldestSeconds);
+        this.set((await read())?.oldestSeconds ?? Number.NaN);
       },
     });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
+import { DB_GAUGE_TTL_MS } from '../../src/observability/metrics';
 import { type Session, TestApp, TestClock } from '../support/test-app';
 
 /** The value of one sample in Prometheus text, or 0 when the series is absent. */
@@ -31,7 +32,11 @@ describe('metrics', () => {
     agent = await t.as('agent');
   });
 
-  const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
+  /** A scrape after the gauges' cached database reads have gone stale (the clock moves past them). */
+  const scrape = async () => {
+    clock.set(new Date(Math.max(Date.now(), clock.now().getTime() + DB_GAUGE_TTL_MS)));
+    return (await t.http().get('/metrics').expect(200)).text;
+  };
 
   it('counts open tickets by category and priority, and stops counting solved ones', async () => {
     // A category of this test's own, so tickets other suites open do not move these series.
@@ -132,5 +137,88 @@ describe('metrics', () => {
       sample(before, 'sla_scheduler_run_duration_seconds_count') + 1,
     );
     expect(after).toContain('# TYPE sla_scheduler_backlog gauge');
+  });
+
+  it('reads each database-backed gauge at most once per few seconds, however often it is scraped', async () => {
+    await scrape();
+    const ds = t.app.get(DataSource);
+    const spy = jest.spyOn(ds, 'query');
+    try {
+      const reads = () =>
+        spy.mock.calls.filter(([sql]) => /FROM tickets|FROM webhook_deliveries/.test(String(sql)));
+      for (let i = 0; i < 5; i += 1) await t.http().get('/metrics').expect(200);
+      // Before: every scrape ran all four counting queries.
+      expect(reads()).toHaveLength(0);
+      clock.set(new Date(clock.now().getTime() + DB_GAUGE_TTL_MS));
+      await t.http().get('/metrics').expect(200);
+      expect(reads()).toHaveLength(4); // open tickets, scheduler backlog, breached tickets, outbox backlog
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('answers 200 while the database fails: gauges keep their last values and the errors are counted', async () => {
+    // A pending delivery (no worker runs here), so the backlog kept is not a zero.
+    const [webhook] = await t.app
+      .get(DataSource)
+      .query(`INSERT INTO webhooks (url, events, secret) VALUES ($1, $2, $3) RETURNING id`, [
+        'http://127.0.0.1:9/metrics-db-down',
+        ['ticket.created'],
+        'whsec_metrics_0123456789',
+      ]);
+    const customer = await t.as('customer');
+    await customer
+      .post('/v1/tickets', {
+        category: 'account',
+        subcategory: 'login',
+        subject: 'Cannot log in',
+        description: 'The code never arrives.',
+      })
+      .expect(201);
+    const before = await scrape();
+    expect(sample(before, 'webhook_outbox_pending')).toBeGreaterThanOrEqual(1);
+    const ds = t.app.get(DataSource);
+    const query = ds.query.bind(ds);
+    const spy = jest
+      .spyOn(ds, 'query')
+      .mockImplementation(async (...args: Parameters<DataSource['query']>) => {
+        if (/FROM tickets|FROM webhook_deliveries/.test(String(args[0])))
+          throw new Error('connection terminated');
+        return query(...args);
+      });
+    try {
+      clock.set(new Date(clock.now().getTime() + DB_GAUGE_TTL_MS));
+      // Before: 500, because the SLA gauges' reads were not caught (and the outbox backlog read 0).
+      const res = await t.http().get('/metrics').expect(200);
+      for (const gauge of [
+        'sla_scheduler_backlog',
+        'sla_breached_tickets',
+        'webhook_outbox_pending',
+        'webhook_outbox_oldest_pending_seconds',
+      ]) {
+        expect(res.text).toContain(`# TYPE ${gauge} gauge`);
+        if (gauge !== 'webhook_outbox_oldest_pending_seconds') {
+          expect(sample(res.text, gauge)).toBe(sample(before, gauge));
+        }
+      }
+      expect(res.text).toMatch(/^tickets_open\{/m);
+      // The counter is read as the scrape starts, before the gauges read: it shows in the next one
+      // (within the few seconds the failed reads are not retried).
+      const next = await t.http().get('/metrics').expect(200);
+      for (const source of [
+        'tickets_open',
+        'sla_scheduler_backlog',
+        'sla_breached_tickets',
+        'webhook_outbox',
+      ]) {
+        expect(sample(next.text, 'metrics_collect_errors_total', { source })).toBe(
+          sample(before, 'metrics_collect_errors_total', { source }) + 1,
+        );
+      }
+      expect(t.logs.some((line) => /"level":40.*Could not read a gauge/.test(line))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      await admin.delete(`/v1/webhooks/${webhook.id}`).expect(204);
+    }
   });
 });
