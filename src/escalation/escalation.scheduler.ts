@@ -8,6 +8,7 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { IDEMPOTENCY_RETENTION_HOURS, IdempotencyService } from '../common/idempotency/idempotency.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { SlaBreachFeed } from '../sla/sla-breach-feed';
 import { type BatchResult, EscalationService, SweepRun } from './escalation.service';
 import { EscalationMetrics } from './escalation.metrics';
 
@@ -55,7 +56,13 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     private readonly idempotency: IdempotencyService,
     private readonly registry: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    breaches: SlaBreachFeed,
+  ) {
+    // Breaches recorded by a late answer (no sweep involved) count in the same series as the sweep's.
+    breaches.subscribe((count) =>
+      this.metrics.record({ claimed: 0, atRisk: 0, breaches: count, escalations: 0, autoClosed: 0 }),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;

@@ -18,6 +18,7 @@ import {
   type TimerKind,
   type TimerTarget,
 } from './sla-timers';
+import { SlaBreachFeed } from './sla-breach-feed';
 import { type EnginePolicy, SlaTimersRepository } from './sla-timers.repository';
 
 /** Something that happened to a ticket that its SLA timers react to. */
@@ -50,9 +51,18 @@ const PAUSED_WHILE_PENDING: TimerKind[] = ['nextResponse', 'resolution'];
 export class SlaEngine {
   private readonly logger = new Logger(SlaEngine.name);
 
-  constructor(private readonly timersRepository: SlaTimersRepository) {}
+  constructor(
+    private readonly timersRepository: SlaTimersRepository,
+    private readonly breaches: SlaBreachFeed,
+  ) {}
 
+  /**
+   * Writes the outcome's timers. A breach the outcome records (answered, solved or closed after the
+   * due time, before a sweep noticed) is counted with the sweep's once the transaction commits; it
+   * escalates nothing, the awaited answer having come.
+   */
   save(manager: EntityManager, ticketId: string, outcome: SlaOutcome): Promise<Timer[]> {
+    this.breaches.recorded(manager, outcome.events.filter((event) => event.type === 'sla.breached').length);
     return this.timersRepository.save(manager, ticketId, outcome.timers);
   }
 

@@ -6,6 +6,7 @@ import { CalendarsService } from './calendars.service';
 import { SlaPoliciesController } from './sla-policies.controller';
 import { SlaPoliciesRepository } from './sla-policies.repository';
 import { SlaPoliciesService } from './sla-policies.service';
+import { SlaBreachFeed } from './sla-breach-feed';
 import { SlaEngine } from './sla-engine';
 import { SlaTimersRepository } from './sla-timers.repository';
 import { SlaReportsController } from './sla-reports.controller';
@@ -21,6 +22,7 @@ import { SlaReportsService } from './sla-reports.service';
     SlaPoliciesService,
     SlaPoliciesRepository,
     SlaEngine,
+    SlaBreachFeed,
     SlaTimersRepository,
     SlaReportsService,
   ],
@@ -30,6 +32,7 @@ import { SlaReportsService } from './sla-reports.service';
     SlaPoliciesService,
     SlaPoliciesRepository,
     SlaEngine,
+    SlaBreachFeed,
     SlaTimersRepository,
   ],
 })

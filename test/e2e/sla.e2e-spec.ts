@@ -332,13 +332,21 @@ describe('SLA timers, escalation and reports', () => {
       expect(after.sla.firstResponse.status).toBe('achieved');
     });
 
-    it('records a late answer as breached, once, without escalating', async () => {
+    it('records a late answer as breached, once, without escalating, and counts the breach', async () => {
+      const breachesTotal = async () => {
+        const text = (await t.http().get('/metrics').expect(200)).text;
+        return Number(/^sla_breaches_total (\S+)$/m.exec(text)?.[1] ?? 0);
+      };
       const customer = await t.as('customer');
       ago(25 * HOUR);
       const ticket = await openTicket(customer);
       clock.set(new Date());
+      const before = await breachesTotal();
       await agent.post(`/v1/tickets/${ticket.id}/messages`, { body: 'Sorry for the wait' }).expect(201);
+      // Counted when the answer commits, as a sweep's breach would be, and by no sweep again.
+      expect(await breachesTotal()).toBe(before + 1);
       await sweep();
+      expect(await breachesTotal()).toBe(before + 1);
       const after = (await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body;
       expect(after.sla.firstResponse.status).toBe('breached');
       expect(after.sla.firstResponse.achievedAt).not.toBeNull();

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import type { AppConfig } from '../../src/config/app-config';
 import type { EscalationMetrics } from '../../src/escalation/escalation.metrics';
+import type { SlaBreachFeed } from '../../src/sla/sla-breach-feed';
 import { ESCALATION_INTERVAL, EscalationScheduler } from '../../src/escalation/escalation.scheduler';
 import type { BatchResult, EscalationService } from '../../src/escalation/escalation.service';
 
@@ -42,14 +43,17 @@ function scheduler(options: { enabled?: boolean } = {}) {
     ESCALATION_INTERVAL_S: 30,
     SCHEDULER_ENABLED: options.enabled ?? false,
   } as AppConfig;
+  const breachListeners: ((count: number) => void)[] = [];
+  const breaches = { subscribe: (listener: (count: number) => void) => breachListeners.push(listener) };
   const subject = new EscalationScheduler(
     escalation as unknown as EscalationService,
     metrics as unknown as EscalationMetrics,
     idempotency as unknown as IdempotencyService,
     registry,
     config,
+    breaches as unknown as SlaBreachFeed,
   );
-  return { subject, batches, escalation, idempotency, registry };
+  return { subject, batches, escalation, idempotency, registry, metrics, breachListeners };
 }
 
 /** Lets every settled promise's callbacks run. */
@@ -58,6 +62,20 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 describe('EscalationScheduler', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']));
+
+  it('counts breaches recorded outside the sweep (a late answer) in the breach metric', () => {
+    const { metrics, breachListeners } = scheduler();
+
+    for (const listener of breachListeners) listener(2);
+
+    expect(metrics.record).toHaveBeenCalledWith({
+      claimed: 0,
+      atRisk: 0,
+      breaches: 2,
+      escalations: 0,
+      autoClosed: 0,
+    });
+  });
 
   it('ends a run only when every batch loop has ended, also when one of them fails', async () => {
     // Loop 1's batch fails at once; loop 2's batch is still in flight: the run must wait for it.
