@@ -51,10 +51,14 @@ function isHex64(text: string, run: AlphanumericRun): boolean {
 
 /** A 64-hex string (or a list of them) right after one of these, on its line, is kept. */
 const EVIDENCE_LABEL =
-  /(?<![a-z])(?:txids?|txns?|txs?|trx(?:id)?|(?:tx|block)?hash(?:es)?|transactions?(?:id|hash)?|address(?:es)?)(?![a-z])|交易哈希|哈希|交易\s*id|交易编号|地址/i;
-/** The transaction part of those: what the wider look-back accepts. */
+  /(?<![a-z])(?:txids?|txns?|txs?|trx(?:id)?|(?:tx|block)?hash(?:es)?|transactions?(?:id|hash)?|address(?:es)?)(?![a-z])|哈希|交易|链上|转账|充值|提现|提币|地址/i;
+/**
+ * The transaction part of those: what the wider look-back accepts. In Chinese, a transaction
+ * (交易), on-chain (链上), transfer (转账), deposit (充值) or withdrawal (提现, 提币) names a
+ * transaction hash as much as 交易哈希 does: "链上交易 <hash>", "链上记录 <hash> 已确认".
+ */
 const TRANSACTION_LABEL =
-  /(?<![a-z])(?:txids?|txns?|txs?|trx(?:id)?|(?:tx|block)?hash(?:es)?|transactions?(?:id|hash)?)(?![a-z])|交易哈希|哈希|交易\s*id|交易编号/i;
+  /(?<![a-z])(?:txids?|txns?|txs?|trx(?:id)?|(?:tx|block)?hash(?:es)?|transactions?(?:id|hash)?)(?![a-z])|哈希|交易|链上|转账|充值|提现|提币/i;
 /**
  * …unless the same window also calls it a key (or says it was exported, as keys are from a wallet),
  * which wins: a key must never be kept by mistake.

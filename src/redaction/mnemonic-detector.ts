@@ -60,10 +60,38 @@ function codeOf(text: string, start = 0, length = text.length - start): number {
   return code;
 }
 
+/** The list word of each four-letter prefix. */
+const WORD_OF_PREFIX = new Map<number, string>();
 for (const word of WORDLIST) {
   if (word.length === 3) LIST_THREE[codeOf(word)] = IS_LIST;
-  else LIST_PREFIX[codeOf(word, 0, 4)] = IS_LIST;
+  else {
+    LIST_PREFIX[codeOf(word, 0, 4)] = IS_LIST;
+    WORD_OF_PREFIX.set(codeOf(word, 0, 4), word);
+  }
 }
+/**
+ * Whether a word is a list word inflected: a list word with -s, -es, -ed or -ing ("acts",
+ * "added", "ranges", "closed"), or a word longer than the list word its first four letters match
+ * that ends in -ed or -ing ("happened"). Prose inflects the words it uses; a seed phrase never does,
+ * so such a word ends any run ("deposit arrived late, balance wrong, order history empty, …").
+ */
+function isInflectedForm(text: string, start: number, length: number, flags: number): boolean {
+  if (length < 4) return false;
+  const last = text.charCodeAt(start + length - 1) | 32;
+  const beforeLast = text.charCodeAt(start + length - 2) | 32;
+  const verb =
+    (last === 0x64 && beforeLast === 0x65) || // -ed
+    (last === 0x67 && beforeLast === 0x6e && (text.charCodeAt(start + length - 3) | 32) === 0x69); // -ing
+  if (!verb && last !== 0x73) return false;
+  // "happened" (not "happy"): a verb ending after the four letters of a shorter list word. An "s"
+  // there may be a typo ("finess" for "fitness"), so only a list word with "s" is a plural.
+  if (verb && flags & IS_LIST && length > 4) {
+    const word = WORD_OF_PREFIX.get(codeOf(text, start, 4));
+    if (word !== undefined && length > word.length) return true;
+  }
+  return length <= LONGEST_INFLECTED && isInflected(text.slice(start, start + length).toLowerCase());
+}
+
 /** Flags of the word `text.slice(start, start + length)`: IS_LIST, and IS_COMMON too for the common words. */
 function flagsOf(text: string, start = 0, length = text.length - start): number {
   if (length < 3) return 0;
@@ -126,7 +154,7 @@ function isCloseTypo(word: Word): boolean {
 }
 
 function isNearMissOf(lower: string): boolean {
-  if (lower.length > LONGEST_NEAR_MISS || isInflected(lower)) return false;
+  if (lower.length > LONGEST_NEAR_MISS) return false;
   if (NEAR_MISS_INDEX.has(lower)) return true;
   for (let i = 0; i < lower.length; i++) {
     if (NEAR_MISS_INDEX.has(lower.slice(0, i) + lower.slice(i + 1))) return true;
@@ -135,14 +163,14 @@ function isNearMissOf(lower: string): boolean {
 }
 
 const isListWord = (word: string): boolean => word.length >= 3 && LIST_WORDS.has(word);
+/** The longest list word with the longest ending ("-ing" after a doubled letter). */
+const LONGEST_INFLECTED = Math.max(...WORDLIST.map((word) => word.length)) + 4;
 
-/**
- * A list word with -s, -es, -ed or -ing ("acts", "arrived", "slipped", "carried"): how prose
- * writes list words, never how a seed phrase is typed.
- */
+/** A list word with -s, -es, -ed or -ing ("acts", "arrived", "slipped", "carried"). */
 function isInflected(lower: string): boolean {
   if (lower.endsWith('s')) {
-    if (isListWord(lower.slice(0, -1))) return true;
+    // "kisss" is a typo: words ending in s, x, z, ch or sh take -es.
+    if (!/(?:[sxz]|[cs]h)s$/.test(lower) && isListWord(lower.slice(0, -1))) return true;
     if (lower.endsWith('es') && isListWord(lower.slice(0, -2))) return true;
     if (lower.endsWith('ies') && isListWord(`${lower.slice(0, -3)}y`)) return true;
   }
@@ -308,6 +336,12 @@ const NUMBER_END = new Uint8Array(0x10000);
 for (const char of '0123456789.):：、]）．］个位０１２３４５６７８９') NUMBER_END[char.charCodeAt(0)] = 1;
 for (let code = 0x2460; code <= 0x249b; code++) NUMBER_END[code] = 1;
 
+/**
+ * How far in front of a phrase's first word its list number may start ("第10个：" and spaces): the
+ * text that far before where the scan is may still be redacted.
+ */
+export const LIST_NUMBER_REACH = 16;
+
 /** Where a phrase starting with the word at `start` starts, its list number included. */
 function numberedStart(text: string, start: number): number {
   let i = start;
@@ -317,7 +351,7 @@ function numberedStart(text: string, start: number): number {
     i -= 1;
   }
   if (i === 0 || NUMBER_END[text.charCodeAt(i - 1)] === 0) return start;
-  const before = text.slice(Math.max(0, start - 16), start);
+  const before = text.slice(Math.max(0, start - LIST_NUMBER_REACH), start);
   const numbering = before.search(LEADING_NUMBER);
   return numbering >= 0 ? start - before.length + numbering : start;
 }
@@ -866,6 +900,14 @@ export class MnemonicDetector {
   word(text: string, start: number, end: number, base: number, gapFrom: number): void {
     const length = end - start;
     const flags = flagsOf(text, start, length);
+    if (isInflectedForm(text, start, length, flags)) {
+      // Prose: nothing joins across it, and the text after it need not be held back for it.
+      this.gapHead = '';
+      this.plain.end();
+      this.dot.end();
+      this.previous = undefined;
+      return;
+    }
     const counts = !(flags & IS_LIST) && length >= 3 && !isFunctionWord(text, start, length);
     const { plain, dot } = this;
     // The gap in front matters only to a run it may extend, or to a word that may start one.

@@ -1,6 +1,6 @@
 import { type AlphanumericRun, KeyDetector } from './key-detector';
 import { LabelledValues } from './labelled-values';
-import { MIN_MNEMONIC_WORDS, MnemonicDetector } from './mnemonic-detector';
+import { LIST_NUMBER_REACH, MIN_MNEMONIC_WORDS, MnemonicDetector } from './mnemonic-detector';
 import { addToMerged, bySpanOrder, type MergedSpan, type SecretKind, type Span } from './secret-span';
 import { BASE58, CHAR_CLASS, HEX, LETTER } from './text-chars';
 
@@ -244,7 +244,8 @@ export class SecretRedactor {
    * text, or the start of a possible seed phrase, or of a replacement that may still grow.
    */
   private emit(final: boolean): string {
-    const until = Math.min(this.scanned, final ? Infinity : this.mnemonics.holdFrom);
+    // A phrase whose first word is yet to come may take in the list number just before it.
+    const until = final ? this.scanned : Math.min(this.scanned - LIST_NUMBER_REACH, this.mnemonics.holdFrom);
     const mnemonicSpans = this.mnemonics.found;
     // Phrases are reported when they end, so two of them may come out of order.
     const unsorted = mnemonicSpans.splice(this.mnemonicHead).sort(bySpanOrder);

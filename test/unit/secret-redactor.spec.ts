@@ -353,9 +353,10 @@ const TOLERANCE_CASES: Case[] = [
     kinds: { mnemonic: 1 },
   },
   {
+    // "Thanks" is "thank" inflected: prose, which a phrase does not take in (it once did).
     name: 'a typo in the last word',
     input: `${typed(LEGAL, 11, 'yelow')}\nThanks`,
-    output: '[REDACTED:mnemonic]',
+    output: '[REDACTED:mnemonic]\nThanks',
     kinds: { mnemonic: 1 },
   },
   {
@@ -981,6 +982,21 @@ const HEX_LABELS: { name: string; input: string; unlabelled: boolean }[] = [
   { name: 'no 64-hex value', input: `password: hunter2 ${M12}`, unlabelled: false },
 ];
 
+/**
+ * Texts once redacted by mistake (an audit's), kept with the corpus: a terse list of list words in
+ * inflected forms ("arrived", "closed", "happened" match list words by their first four letters),
+ * and transaction hashes after Chinese transaction wording.
+ */
+const FALSE_POSITIVES: string[] = [
+  'deposit arrived late, balance wrong, order history empty, support chat closed, email ignored, phone number changed, wallet address correct, network fee high, price slipped, margin call, liquidation happened, please refund',
+  'Funds arrived? No. Balances updated, orders filled, transfers pending, margins called, prices jumped, wallets locked, addresses changed, networks congested, fees doubled, tickets closed, emails ignored.',
+  `链上交易 ${TX_HASH}`,
+  `链上记录 ${TX_HASH} 已确认`,
+  `转账记录：0x${TX_HASH}，对方说没收到`,
+  `充值 ${TX_HASH} 两个小时了还没到账`,
+  `提现一直在处理中，${TX_HASH}`,
+];
+
 function expectCase(c: Case): void {
   const result = redactSecrets(c.input);
   expect(result.text).toBe(c.output);
@@ -1240,6 +1256,7 @@ describe('SecretRedactor (a text in pieces)', () => {
       ...NOT_OTP,
     ].map((c) => c.input),
     ...NOT_LABELLED_SECRETS.map((c) => c.input),
+    ...FALSE_POSITIVES,
     load('support-corpus.en.txt'),
     load('support-corpus.zh.txt'),
   ];
@@ -1301,6 +1318,8 @@ describe('SecretRedactor (a text in pieces)', () => {
 });
 
 describe('support corpus (false positives)', () => {
+  it.each(FALSE_POSITIVES)('keeps %j', (text) => expectUntouched(text));
+
   const load = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
   const items = (text: string): string[] => text.split(/\n[ \t]*\n/).filter((item) => item.trim() !== '');
   const english = load('support-corpus.en.txt');
