@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { FieldDefinition } from '../categories/category-fields';
 import { PreparedQuery } from '../database/prepared-query';
 import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
-import type { Timer } from '../sla/sla-timers';
+import { elapsedMinutes, type Timer } from '../sla/sla-timers';
 import { type EnginePolicy, POLICIES_SQL, toEnginePolicies } from '../sla/sla-timers.repository';
 import type { PolicyTargets, Ticket, TicketWithSla } from './ticket.types';
+import { isCustomerVisible, type TimelineEvent } from './timeline';
 
 const TICKET_COLUMNS = `
   t.id, t.number, t.subject, t.description, t.category, t.subcategory, t.priority, t.status, t.channel,
@@ -54,8 +56,14 @@ const TICKET_WITH_SLA = new PreparedQuery(
    WHERE t.id = $1 AND ($2::text IS NULL OR t.requester_id = $2)`,
 );
 
-// The search row's foreign key is checked at the end of the statement, when the ticket exists.
-const INSERT_TICKET = new PreparedQuery(
+/**
+ * A new ticket in one statement: the ticket, its search row, its first timers and its timeline
+ * records (foreign keys are checked at the end of the statement, when the ticket exists). The
+ * `ticket.created` record carries the ticket's number, which only this statement knows: it is
+ * added to that record's data here. Timers and records come as one JSON array each, in order (a
+ * record's `seq` follows the array). Returns the number and the dedupe keys that were new.
+ */
+const CREATE_TICKET = new PreparedQuery(
   `WITH ticket AS (
      INSERT INTO tickets (id, subject, description, category, subcategory, priority, status, channel, locale,
        requester_id, requester_vip, assignee_id, group_id, tier, escalation_level, fields, tags, policy_id,
@@ -63,8 +71,32 @@ const INSERT_TICKET = new PreparedQuery(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
        $22, $23, $24, $25)
      RETURNING number),
-   search AS (INSERT INTO ticket_search (ticket_id, public_text) VALUES ($1, $26))
-   SELECT number FROM ticket`,
+   search AS (INSERT INTO ticket_search (ticket_id, public_text) VALUES ($1, $26)),
+   timers AS (
+     INSERT INTO sla_timers (id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
+       at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations,
+       next_escalation_at, elapsed_minutes, carried_minutes, counting_since, kind, cycle, started_at, ticket_id)
+     SELECT id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
+       at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations,
+       next_escalation_at, elapsed_minutes, carried_minutes, counting_since, kind, cycle, started_at, $1
+     FROM jsonb_to_recordset($27::jsonb) AS u(id uuid, status text, running boolean, target_minutes int,
+       at_risk_percent smallint, calendar_id uuid, due_at timestamptz, at_risk_at timestamptz,
+       at_risk_notified boolean, paused_at timestamptz, paused_minutes float8, breached_at timestamptz,
+       achieved_at timestamptz, stopped_at timestamptz, escalations int, next_escalation_at timestamptz,
+       elapsed_minutes float8, carried_minutes float8, counting_since timestamptz, kind text, cycle int,
+       started_at timestamptz)),
+   events AS (
+     INSERT INTO ticket_events (ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, created_at)
+     SELECT $1, e.type, e.actor_id, e.actor_role, e.customer_visible,
+       CASE WHEN e.type = 'ticket.created' THEN e.data || jsonb_build_object('number', (SELECT number FROM ticket))
+         ELSE e.data END,
+       e.dedupe_key, $22
+     FROM ROWS FROM (jsonb_to_recordset($28::jsonb) AS (type text, actor_id text, actor_role text,
+       customer_visible boolean, data jsonb, dedupe_key text)) WITH ORDINALITY
+       AS e(type, actor_id, actor_role, customer_visible, data, dedupe_key, n)
+     ORDER BY e.n
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key)
+   SELECT number, ARRAY(SELECT dedupe_key FROM events WHERE dedupe_key IS NOT NULL) AS fresh FROM ticket`,
 );
 
 /** The group of a tier covering a category: the longest-standing when several do. */
@@ -105,6 +137,78 @@ export function timerFromJson(json: Record<string, unknown>, calendar?: Calendar
   for (const key of TIMESTAMPS) timer[key] = timer[key] ? new Date(timer[key] as string) : null;
   timer.calendar = calendar ?? (json.calendar as CalendarSpec | null) ?? CALENDAR_24X7;
   return timer as unknown as Timer;
+}
+
+/** A new ticket's columns in CREATE_TICKET's order ($1–$25). */
+function ticketValues(ticket: Omit<Ticket, 'number' | 'version' | 'updatedAt'>): unknown[] {
+  return [
+    ticket.id,
+    ticket.subject,
+    ticket.description,
+    ticket.category,
+    ticket.subcategory,
+    ticket.priority,
+    ticket.status,
+    ticket.channel,
+    ticket.locale,
+    ticket.requesterId,
+    ticket.requesterVip,
+    ticket.assigneeId,
+    ticket.groupId,
+    ticket.tier,
+    ticket.escalationLevel,
+    JSON.stringify(ticket.fields),
+    ticket.tags,
+    ticket.policyId,
+    ticket.slaDueAt,
+    ticket.slaNextCheckAt,
+    ticket.satisfaction && JSON.stringify(ticket.satisfaction),
+    ticket.createdAt,
+    ticket.firstRespondedAt,
+    ticket.solvedAt,
+    ticket.closedAt,
+  ];
+}
+
+/** A new timer as CREATE_TICKET reads it (sla-timers.repository's INSERT_TIMERS writes the same columns). */
+function timerRecord(timer: Timer): Record<string, unknown> {
+  return {
+    id: timer.id,
+    status: timer.status,
+    running: timer.running,
+    target_minutes: timer.targetMinutes,
+    at_risk_percent: timer.atRiskPercent,
+    calendar_id: timer.calendarId,
+    due_at: timer.dueAt,
+    at_risk_at: timer.atRiskAt,
+    at_risk_notified: timer.atRiskNotified,
+    paused_at: timer.pausedAt,
+    paused_minutes: timer.pausedMinutes,
+    breached_at: timer.breachedAt,
+    achieved_at: timer.achievedAt,
+    stopped_at: timer.stoppedAt,
+    escalations: timer.escalations,
+    next_escalation_at: timer.nextEscalationAt,
+    // What a stopped timer counted, for the report's percentiles (see the timer-elapsed migration).
+    elapsed_minutes: timer.stoppedAt ? elapsedMinutes(timer, timer.stoppedAt) : null,
+    carried_minutes: timer.carriedMinutes ?? 0,
+    counting_since: timer.countingSince ?? null,
+    kind: timer.kind,
+    cycle: timer.cycle,
+    started_at: timer.startedAt,
+  };
+}
+
+/** A timeline record as CREATE_TICKET reads it (timeline.ts's RECORD_EVENTS writes the same columns). */
+function eventRecord(event: TimelineEvent): Record<string, unknown> {
+  return {
+    type: event.type,
+    actor_id: event.actor.id,
+    actor_role: event.actor.role,
+    customer_visible: isCustomerVisible(event.type, event.data),
+    data: event.data,
+    dedupe_key: event.dedupeKey ?? null,
+  };
 }
 
 type Row = Ticket & { timers: Record<string, unknown>[] | null; targets: PolicyTargets | null };
@@ -173,7 +277,6 @@ export class TicketsRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** Inserts the ticket and its search text in one statement; returns the ticket's number. */
   /** A sweep's claimed tickets with their latest timers as JSON (no calendars), in the order of `ids`. */
   async findManyForSweep<TimerJson>(
     manager: EntityManager,
@@ -184,40 +287,27 @@ export class TicketsRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async insert(
+  /**
+   * Inserts a new ticket with its search text, its first timers and its timeline records in one
+   * statement (see CREATE_TICKET); returns the ticket's number and the timers with their ids.
+   * `ticket.created` records get the number in their data, in the row and in `events`.
+   */
+  async create(
     manager: EntityManager,
     ticket: Omit<Ticket, 'number' | 'version' | 'updatedAt'>,
     searchText: string,
-  ): Promise<number> {
-    const [row] = await INSERT_TICKET.run<{ number: number }[]>(manager, [
-      ticket.id,
-      ticket.subject,
-      ticket.description,
-      ticket.category,
-      ticket.subcategory,
-      ticket.priority,
-      ticket.status,
-      ticket.channel,
-      ticket.locale,
-      ticket.requesterId,
-      ticket.requesterVip,
-      ticket.assigneeId,
-      ticket.groupId,
-      ticket.tier,
-      ticket.escalationLevel,
-      JSON.stringify(ticket.fields),
-      ticket.tags,
-      ticket.policyId,
-      ticket.slaDueAt,
-      ticket.slaNextCheckAt,
-      ticket.satisfaction && JSON.stringify(ticket.satisfaction),
-      ticket.createdAt,
-      ticket.firstRespondedAt,
-      ticket.solvedAt,
-      ticket.closedAt,
+    timers: Timer[],
+    events: TimelineEvent[],
+  ): Promise<{ number: number; timers: Timer[]; fresh: Set<string> }> {
+    const saved = timers.map((timer) => (timer.id ? timer : { ...timer, id: randomUUID() }));
+    const [row] = await CREATE_TICKET.run<{ number: number; fresh: string[] }[]>(manager, [
+      ...ticketValues(ticket),
       searchText,
+      JSON.stringify(saved.map(timerRecord)),
+      JSON.stringify(events.map(eventRecord)),
     ]);
-    return row.number;
+    for (const event of events) if (event.type === 'ticket.created') event.data.number = row.number;
+    return { number: row.number, timers: saved, fresh: new Set(row.fresh) };
   }
 
   /**

@@ -140,29 +140,26 @@ export class TicketsService {
       const searchText = [ticket.subject, ticket.description, ...Object.values(ticket.fields)]
         .join('\n')
         .toLowerCase();
-      ticket.number = await this.tickets.insert(manager, ticket, searchText);
-      const timers = await this.sla.save(manager, ticket.id, outcome);
       const events: TimelineEvent[] = [
         {
           type: 'ticket.created',
           actor: actorOf(viewer),
-          data: {
-            number: ticket.number,
-            channel: ticket.channel,
-            priority: ticket.priority,
-            groupId: ticket.groupId,
-          },
+          // The number is set by the statement that inserts the ticket.
+          data: { number: 0, channel: ticket.channel, priority: ticket.priority, groupId: ticket.groupId },
         },
         ...outcome.events,
       ];
+      // The ticket, its search text, timers and first records in one statement.
+      const created = await this.tickets.create(manager, ticket, searchText, outcome.timers, events);
+      ticket.number = created.number;
+      const timers = created.timers;
+      await this.timeline.written(manager, ticket.id, events, now, created.fresh);
       if (text.redacted) {
-        events.push(
-          ...(await this.secrets.warn(manager, ticket, text.kinds, now, {
-            unlabelledHexKey: text.unlabelledHexKey,
-          })),
-        );
+        const warnings = await this.secrets.warn(manager, ticket, text.kinds, now, {
+          unlabelledHexKey: text.unlabelledHexKey,
+        });
+        await this.timeline.record(manager, ticket.id, warnings, now);
       }
-      await this.timeline.record(manager, ticket.id, events, now);
       // Nothing else writes a ticket that is not committed yet: the response is what was inserted.
       const saved: TicketWithSla = { ticket, timers, targets: outcome.targets };
       return { status: 201, body: toTicketResponse(saved, now) };

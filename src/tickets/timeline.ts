@@ -118,12 +118,24 @@ export class Timeline {
       at,
     ]);
     for (const row of inserted) if (row.dedupe_key) fresh.add(row.dedupe_key);
-    // Records skipped as duplicates happened before: subscribers hear only the new ones.
-    for (const { ticketId, events } of entries) {
-      const written = events.filter((event) => !event.dedupeKey || fresh.has(event.dedupeKey));
-      if (written.length === 0) continue;
-      for (const subscriber of this.subscribers) await subscriber(manager, ticketId, written, at);
-    }
+    for (const { ticketId, events } of entries) await this.written(manager, ticketId, events, at, fresh);
     return fresh;
+  }
+
+  /**
+   * Tells the subscribers about records a statement of the caller's wrote (a new ticket writes its
+   * first records with the ticket); `fresh` holds the dedupe keys that were new.
+   */
+  async written(
+    manager: EntityManager,
+    ticketId: string,
+    events: TimelineEvent[],
+    at: Date,
+    fresh: Set<string>,
+  ): Promise<void> {
+    // Records skipped as duplicates happened before: subscribers hear only the new ones.
+    const written = events.filter((event) => !event.dedupeKey || fresh.has(event.dedupeKey));
+    if (written.length === 0) return;
+    for (const subscriber of this.subscribers) await subscriber(manager, ticketId, written, at);
   }
 }
