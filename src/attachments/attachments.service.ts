@@ -263,7 +263,8 @@ export class AttachmentsService {
 
   /**
    * The name to keep: redacted like any text the customer typed ("password: hunter2.txt"), then
-   * cleaned (SPEC §8), then redacted again in case cleaning joined what was kept apart.
+   * cleaned (SPEC §8), then redacted again in case cleaning joined what was kept apart, and cleaned
+   * once more: a replacement is longer than what it replaces, and the name must fit 255 bytes.
    */
   private filenameOf(
     raw: string | undefined,
@@ -276,7 +277,7 @@ export class AttachmentsService {
     );
     const after = this.secrets.inspect({ filename: cleaned });
     return {
-      name: after.values.filename,
+      name: cleanFilename(after.values.filename, ATTACHMENT_TYPES[stored.contentType]),
       kinds: mergeKinds(before.kinds, after.kinds),
       unlabelledHexKey: before.unlabelledHexKey || after.unlabelledHexKey,
     };

@@ -298,6 +298,12 @@ describe('secrets customers paste', () => {
     ).expect(201);
     expect(upload.body.filename).not.toContain(FILENAME_PASSWORD);
     expect(upload.body.filename).toMatch(/REDACTED.password.*\.txt$/);
+    // A name that grows as it is redacted still fits in 255 bytes.
+    const long = await uploadText(customer, ticket.id, 'notes\n', `${'pwd=a '.repeat(50)}notes.txt`).expect(
+      201,
+    );
+    expect(Buffer.byteLength(long.body.filename)).toBeLessThanOrEqual(255);
+    expect(long.body.filename).toMatch(/^pwd=\[REDACTED.password\] .*\.txt$/);
     const download = await downloadBytes(customer, upload.body.id);
     const stored = (download.body as Buffer).toString('utf8');
     expect(stored).toBe('Backup of my wallet:\n[REDACTED:mnemonic]\n\n--\n[REDACTED:private_key]\n');
