@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, type PipeTransform, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -12,6 +13,8 @@ import {
 import { IsString, Length } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { CurrentViewer, Roles } from '../auth/auth.decorators';
+import { AppError } from '../common/errors/app-error';
+import { NoNul, NotBlank } from '../common/validation/decorators';
 import type { Viewer } from '../auth/roles';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe';
 import { ProblemResponse, TicketResponse } from '../tickets/dto/ticket.responses';
@@ -20,10 +23,35 @@ import { EscalationScheduler, type RunReport } from './escalation.scheduler';
 import { EscalationService } from './escalation.service';
 
 export class EscalationRequest {
-  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'Large withdrawal stuck for a VIP' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'Large withdrawal stuck for a VIP',
+    description: 'Why: not blank.',
+  })
   @IsString()
   @Length(1, 2000)
+  @NotBlank()
+  @NoNul()
   reason!: string;
+}
+
+/** A follow-up takes no fields: an empty object, or no body. */
+export class FollowUpRequest {}
+
+/** Unknown body fields are 400 (SPEC §2); a follow-up knows none (class-validator has no empty DTO). */
+class NoFieldsPipe implements PipeTransform<unknown, FollowUpRequest> {
+  transform(body: unknown): FollowUpRequest {
+    if (body === undefined) return {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw AppError.validation([{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    const fields = Object.keys(body);
+    if (fields.length > 0) {
+      throw AppError.validation(fields.map((field) => ({ field, message: 'is not allowed' })));
+    }
+    return {};
+  }
 }
 
 class RunReportResponse {
@@ -71,7 +99,7 @@ export class EscalationController {
   @HttpCode(200)
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: TicketResponse })
-  @ApiBadRequestResponse({ description: 'Missing reason.', ...problem })
+  @ApiBadRequestResponse({ description: 'Missing or blank reason.', ...problem })
   @ApiForbiddenResponse({ description: 'Supervisors and admins only.', ...problem })
   @ApiNotFoundResponse({ description: 'Unknown ticket.', ...problem })
   @ApiConflictResponse({ description: "Already at the policy's maximum level, or closed.", ...problem })
@@ -89,7 +117,7 @@ export class EscalationController {
   @HttpCode(200)
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: TicketResponse })
-  @ApiBadRequestResponse({ description: 'Missing reason.', ...problem })
+  @ApiBadRequestResponse({ description: 'Missing or blank reason.', ...problem })
   @ApiForbiddenResponse({ description: 'Supervisors and admins only.', ...problem })
   @ApiNotFoundResponse({ description: 'Unknown ticket.', ...problem })
   @ApiConflictResponse({ description: 'Not escalated, or closed.', ...problem })
@@ -107,6 +135,8 @@ export class EscalationController {
   @HttpCode(200)
   @Roles('customer')
   @ApiOkResponse({ type: TicketResponse })
+  @ApiBody({ type: FollowUpRequest, required: false })
+  @ApiBadRequestResponse({ description: 'A body with any field.', ...problem })
   @ApiForbiddenResponse({ description: 'Only the requester.', ...problem })
   @ApiNotFoundResponse({ description: 'Unknown, or not the caller’s.', ...problem })
   @ApiConflictResponse({
@@ -117,6 +147,8 @@ export class EscalationController {
   async followUp(
     @CurrentViewer() viewer: Viewer,
     @Param('id', TicketId) id: string,
+    // Checked (any field is 400), never read.
+    @Body(new NoFieldsPipe()) _body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TicketResponse> {
     return sendTicket(reply, await this.escalation.followUp(viewer, id));

@@ -466,6 +466,23 @@ describe('SLA timers, escalation and reports', () => {
       );
     });
 
+    it('answers 400 to a blank reason and to a follow-up body with any field', async () => {
+      const customer = await t.as('customer');
+      const ticket = await openTicket(customer);
+
+      for (const reason of ['   ', '\n\t', 'x\u0000']) {
+        const res = await supervisor.post(`/v1/tickets/${ticket.id}/escalate`, { reason }).expect(400);
+        expect(res.body.errors).toEqual([{ field: 'reason', message: expect.any(String) }]);
+      }
+      await supervisor.post(`/v1/tickets/${ticket.id}/de-escalate`, { reason: ' ' }).expect(400);
+      const res = await customer.post(`/v1/tickets/${ticket.id}/follow-up`, { x: 1 }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'x', message: 'is not allowed' }]);
+      // No body, or an empty one, is a follow-up (too early here: 409).
+      await customer.post(`/v1/tickets/${ticket.id}/follow-up`).expect(409);
+      await customer.post(`/v1/tickets/${ticket.id}/follow-up`, {}).expect(409);
+      expect((await agent.get(`/v1/tickets/${ticket.id}`).expect(200)).body.escalationLevel).toBe(0);
+    });
+
     it('lets supervisors escalate and de-escalate with a reason', async () => {
       const customer = await t.as('customer');
       const ticket = await openTicket(customer);
