@@ -1233,6 +1233,34 @@ describe('secretsInStructuredValues', () => {
   });
 });
 
+describe('redaction time', () => {
+  // Inputs built to make a label, a quote, a grouped key or a run of words read far ahead, again and
+  // again: each is read once, so 200 KB takes milliseconds; anything quadratic would take minutes.
+  const fill = (unit: string, size = 200_000): string =>
+    unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  it.each([
+    ['labels with a colon', fill('password: ')],
+    ['labels with an opening quote', fill('pwd="')],
+    ['labels ending their line', fill('API secret:\n')],
+    ['key labels before hex groups', fill('private key: abcd ')],
+    ['one-time code labels ending their line', fill('2FA:\n')],
+    [
+      'list words and typos',
+      fill(
+        `${words(M24)
+          .map((w, i) => (i % 3 ? w : mistyped(w)))
+          .join(' ')} `,
+      ),
+    ],
+    ['list words between symbols', fill('abandon -> (1) • ')],
+    ['inflected list words', fill('closed arrived ranges ')],
+  ])('redacts 200 KB of %s in linear time', (_, text) => {
+    const started = process.hrtime.bigint();
+    redactSecrets(text);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
+  });
+});
+
 describe('SecretRedactor (a text in pieces)', () => {
   const load = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
   const everything = [
