@@ -14,8 +14,9 @@ const WORDLIST: readonly string[] = ENGLISH_WORDLIST;
 export const MIN_MNEMONIC_WORDS = 12;
 
 /**
- * How many list words must stand between two tolerated words (a typo, a stray "and"): at most one
- * in six words of a run, never two in a row.
+ * How many list words must stand between two tolerated words that are not near misses of list
+ * words (a stray "and", a word off the list that is no typo): at most one in six words of a run,
+ * never two in a row. Near misses (typos) need none (see RunTracker).
  */
 const WORDS_BETWEEN_TOLERATED = 5;
 
@@ -133,8 +134,8 @@ const LONGEST_NEAR_MISS = Math.max(...WORDLIST.map((word) => word.length)) + 1;
 
 /**
  * Whether a word off the list looks like a mistyped list word ("wrth" for "worth", "abandn"),
- * worked out the first time it is asked for. An inflected list word ("acts", "added") is prose,
- * not a typo.
+ * worked out the first time it is asked for. (An inflected list word, "acts", never gets here: it
+ * ends the run, see isInflectedForm.)
  */
 function isNearMiss(word: Word): boolean {
   if (word.near < 0) {
