@@ -23,6 +23,10 @@ import { signatureHeader } from './webhook-signature';
 const PER_ENDPOINT = 10;
 /** Endpoints one process delivers to at the same time, each in its own run. */
 const CONCURRENT_ENDPOINTS = 16;
+/** How long shutdown waits for the attempts in flight before it interrupts them. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+/** The error an interrupted attempt is recorded with. */
+const INTERRUPTED = 'interrupted: the process is shutting down';
 
 /**
  * Delivers the outbox, in every process. A claim takes due deliveries under a lease (one short
@@ -53,6 +57,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   /** Endpoints that just failed, and until when (performance.now()) this process leaves them alone. */
   private readonly cooling = new Map<string, number>();
   private stopping = false;
+  /** Aborted when shutdown stops waiting for the attempts in flight. */
+  private readonly interrupt = new AbortController();
 
   constructor(
     private readonly outbox: WebhookOutboxRepository,
@@ -75,11 +81,36 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** Stops claiming and waits for the claim and runs in flight, before the database closes. */
+  /**
+   * Stops claiming; each run stops before its next attempt and gives its unattempted deliveries
+   * back (due at once, for any process). The attempts in flight get SHUTDOWN_GRACE_MS to finish;
+   * then they are interrupted (recorded as failed attempts, due again at once), so shutdown never
+   * waits for a slow receiver's full timeout. All of it before the database closes.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
     await this.claiming;
-    await Promise.all(this.runs.values());
+    if (this.runs.size === 0) return;
+    this.logger.log(
+      { runs: this.runs.size },
+      'Webhook delivery stopping: waiting for the attempts in flight',
+    );
+    const runs = Promise.all(this.runs.values());
+    let grace: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      runs.then(() => true),
+      new Promise<boolean>((resolve) => (grace = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
+    if (!finished) {
+      this.logger.warn(
+        { runs: this.runs.size },
+        'Webhook delivery stopping: interrupting the attempts in flight',
+      );
+      this.interrupt.abort();
+      await runs;
+    }
   }
 
   /** A change queued deliveries: look now rather than at the next interval. */
@@ -168,12 +199,22 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
 
   private async deliverInOrder(turn: ClaimedDelivery[], token: string): Promise<void> {
     for (const [index, delivery] of turn.entries()) {
+      if (this.stopping) {
+        // Shutting down: what was not attempted is due again at once, for whichever process is left.
+        await this.outbox.release(
+          turn.slice(index).map((rest) => rest.id),
+          token,
+        );
+        return;
+      }
       const ok = await this.attempt(delivery, token);
       if (ok) {
         this.failures.delete(delivery.webhookId);
         this.cooling.delete(delivery.webhookId);
         continue;
       }
+      // A failure while shutting down (an interrupted attempt, say): the rest is given back above.
+      if (this.stopping) continue;
       // The endpoint failed: the rest of its run waits out the endpoint's back-off instead of
       // coming straight back into the next claim (each failure in a row doubles it), and this
       // process leaves the endpoint alone as long.
@@ -202,9 +243,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private async attempt(delivery: ClaimedDelivery, token: string): Promise<boolean> {
     const sent = await this.send(delivery);
     const attempt = delivery.attempts + 1;
+    // An attempt cut short by shutdown is no fault of the endpoint's: due again at once.
+    const interrupted = !sent.ok && this.interrupt.signal.aborted;
     const result: AttemptResult = {
       ...sent,
-      retryInMs: this.backoffMs(attempt),
+      error: interrupted ? INTERRUPTED : sent.error,
+      retryInMs: interrupted ? 0 : this.backoffMs(attempt),
     };
     const outcome = await this.outbox.recordAttempt(
       delivery,
@@ -220,7 +264,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
           eventId: delivery.eventId,
           attempt,
           statusCode: sent.statusCode,
-          error: sent.error,
+          error: result.error,
           outcome,
         },
         'Webhook attempt failed',
@@ -238,6 +282,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       address: target.address,
       body: delivery.body,
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+      signal: this.interrupt.signal,
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'sla-desk-webhooks/1',

@@ -17,6 +17,8 @@ export interface SendRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  /** Ends the request at once when aborted (the process is shutting down). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -63,6 +65,10 @@ export function sendWebhook(request: SendRequest): Promise<SendResult> {
       req.destroy(new Error(`timed out after ${request.timeoutMs} ms`));
     }, request.timeoutMs);
     deadline.unref();
+    const abort = () => req.destroy(new Error('aborted'));
+    if (request.signal?.aborted) abort();
+    request.signal?.addEventListener('abort', abort, { once: true });
+    req.on('close', () => request.signal?.removeEventListener('abort', abort));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       // The answer is the status line; the body is read and dropped so the socket can close.

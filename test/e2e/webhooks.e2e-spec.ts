@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker';
+import { SHUTDOWN_GRACE_MS, WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker';
 import { WebhookOutboxRepository } from '../../src/webhooks/webhook-outbox.repository';
 import { WebhookOutboxSweeper } from '../../src/webhooks/webhook-outbox.sweeper';
 import { verifySignature } from '../../src/webhooks/webhook-signature';
@@ -671,6 +671,90 @@ describe('delivery pace', () => {
     } finally {
       await removeRegistered(t);
       await t.close();
+      await endpoint.stop();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  // Each test starts two apps in turn.
+  jest.setTimeout(120_000);
+  const dataDirs: string[] = [];
+  afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  /** An app whose data outlives it (on PGlite in DATA_DIR; on PostgreSQL in that database). */
+  async function durable(overrides: Record<string, string> = {}) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sla-desk-webhooks-'));
+    dataDirs.push(dataDir);
+    const config = { ...FAST, WEBHOOK_TIMEOUT_MS: '60000', DATA_DIR: dataDir, ...overrides };
+    return { config, app: await TestApp.start(config) };
+  }
+
+  /** The endpoint's deliveries as the next process finds them. */
+  async function deliveriesAfter(config: Record<string, string>, webhookId: string) {
+    const next = await TestApp.start({ ...config, WEBHOOK_DELIVERY_INTERVAL_MS: '0' });
+    try {
+      return (await next.app.get(DataSource).query(
+        `SELECT d.status, d.attempts,
+                d.status = 'pending' AND d.claim_token IS NULL AND d.locked_until IS NULL
+                  AND d.next_attempt_at <= now() AS due,
+                (SELECT a.error FROM webhook_attempts a WHERE a.delivery_id = d.id) AS error
+           FROM webhook_deliveries d WHERE d.webhook_id = $1 ORDER BY d.seq`,
+        [webhookId],
+      )) as { status: string; attempts: number; due: boolean; error: string | null }[];
+    } finally {
+      await removeRegistered(next);
+      await next.close();
+    }
+  }
+
+  it('finishes the attempt in flight, sends nothing more and gives the rest back at once', async () => {
+    const { config, app: t } = await durable();
+    const endpoint = await new HoldingReceiver().start();
+    try {
+      const webhook = await createWebhook(await t.as('admin'), endpoint.url, { events: ['ticket.closed'] });
+      await backlog(t, webhook.id, (await openTicket(await t.as('customer'))).id, 3);
+      const worker = t.app.get(WebhookDeliveryWorker);
+      const stopping = jest.spyOn(worker, 'beforeApplicationShutdown');
+      worker.wake();
+      await eventually(() => expect(endpoint.heldCount).toBe(1));
+      const closing = t.close();
+      // The request in flight is answered once the worker has been told to stop.
+      await eventually(() => expect(stopping).toHaveBeenCalled());
+      endpoint.releaseAll();
+      await closing;
+      // Before: the run went on to the two others after close began.
+      expect(endpoint.requests).toHaveLength(1);
+      expect(await deliveriesAfter(config, webhook.id)).toEqual([
+        { status: 'delivered', attempts: 1, due: false, error: null },
+        { status: 'pending', attempts: 0, due: true, error: null },
+        { status: 'pending', attempts: 0, due: true, error: null },
+      ]);
+    } finally {
+      endpoint.releaseAll();
+      await endpoint.stop();
+    }
+  });
+
+  it('interrupts an attempt still in flight after the grace period instead of waiting for its timeout', async () => {
+    const { config, app: t } = await durable();
+    const endpoint = await new HoldingReceiver().start();
+    try {
+      const webhook = await createWebhook(await t.as('admin'), endpoint.url, { events: ['ticket.closed'] });
+      await backlog(t, webhook.id, (await openTicket(await t.as('customer'))).id, 2);
+      t.app.get(WebhookDeliveryWorker).wake();
+      await eventually(() => expect(endpoint.heldCount).toBe(1));
+      const started = Date.now();
+      await t.close();
+      // Before: close waited for the 60 s timeout, then sent the next delivery.
+      expect(Date.now() - started).toBeLessThan(SHUTDOWN_GRACE_MS + 10_000);
+      expect(endpoint.heldCount).toBe(1);
+      expect(await deliveriesAfter(config, webhook.id)).toEqual([
+        { status: 'pending', attempts: 1, due: true, error: 'interrupted: the process is shutting down' },
+        { status: 'pending', attempts: 0, due: true, error: null },
+      ]);
+    } finally {
+      endpoint.releaseAll();
       await endpoint.stop();
     }
   });
