@@ -8,31 +8,28 @@ const HOUR = 3_600_000;
 
 describe("SLA decisions on a process whose clock runs an hour ahead of the database's", () => {
   let t: TestApp;
+  const RealDate = Date;
+
+  /** This process's Date, an hour ahead: `new Date()` and `Date.now()`; a given time stays as given. */
+  class AheadDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + HOUR);
+      else super(...(args as [string]));
+    }
+
+    static override now(): number {
+      return RealDate.now() + HOUR;
+    }
+  }
 
   beforeAll(async () => {
-    // Only this process's clock (Date) is skewed, and keeps running; timers are real. A PostgreSQL
-    // server keeps the true time.
-    jest.useFakeTimers({
-      now: Date.now() + HOUR,
-      advanceTimers: true,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    // Only this process's clock is skewed; a PostgreSQL server keeps the true time.
+    globalThis.Date = AheadDate as DateConstructor;
     t = await TestApp.start();
   });
   afterAll(async () => {
+    globalThis.Date = RealDate;
     await t.close();
-    jest.useRealTimers();
   });
 
   it('runs on the database-calibrated clock, an hour behind the process clock', async () => {
