@@ -12,7 +12,7 @@ import { toTicketResponse } from '../tickets/ticket.mapper';
 import { Timeline, type TimelineEvent } from '../tickets/timeline';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
-import { webhookEventsFor } from './webhook-events';
+import { type WebhookEventType, webhookEventsFor } from './webhook-events';
 import { type OutboxEvent, WebhookOutboxRepository } from './webhook-outbox.repository';
 
 interface Recorded {
@@ -109,13 +109,13 @@ export class WebhookOutboxWriter implements OnModuleInit, EntitySubscriberInterf
       const state = await this.tickets.findWithSla(manager, plan.ticketId);
       if (!state) continue;
       for (const { type, source } of wanted) {
-        const at = plan.recorded[source].at;
+        const { record, at } = plan.recorded[source];
         const id = randomUUID();
         const body = JSON.stringify({
           id,
           type,
           createdAt: at.toISOString(),
-          data: { ticket: toTicketResponse(state, at) },
+          data: { ticket: toTicketResponse(state, at), ...messageOf(type, record, at) },
         });
         events.push({ id, ticketId: plan.ticketId, type, body, createdAt: at });
         for (const endpoint of endpoints) {
@@ -128,6 +128,27 @@ export class WebhookOutboxWriter implements OnModuleInit, EntitySubscriberInterf
     await this.outbox.enqueue(manager, events, deliveries);
     return deliveries.length > 0;
   }
+}
+
+/**
+ * What a `ticket.message_created` says of its message, from the timeline record: its id, whether
+ * it is a public reply or an internal note, who wrote it and when. The text is left out: the ticket
+ * API serves it to whoever may read it.
+ */
+function messageOf(
+  type: WebhookEventType,
+  record: TimelineEvent,
+  at: Date,
+): { message?: { id: string; visibility: string; authorRole: string; createdAt: string } } {
+  if (type !== 'ticket.message_created') return {};
+  return {
+    message: {
+      id: String(record.data.messageId),
+      visibility: String(record.data.visibility),
+      authorRole: String(record.data.authorRole),
+      createdAt: at.toISOString(),
+    },
+  };
 }
 
 /** TypeORM keeps the nesting depth protected; savepoints (depth > 1) are not the commit. */

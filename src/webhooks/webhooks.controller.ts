@@ -67,7 +67,11 @@ export class WebhooksController {
   @Post()
   @ApiOperation({
     summary: 'Register an endpoint',
-    description: 'The response is the only one that shows the signing secret (generated when not given).',
+    description:
+      'The response is the only one that shows the signing secret (generated when not given). Each ' +
+      'event is POSTed as `{id, type, createdAt, data: {ticket}}`, signed in X-Signature; ' +
+      '`ticket.message_created` adds `data.message: {id, visibility, authorRole, createdAt}` ' +
+      '(`visibility` tells an internal note from a public reply; the text is not sent).',
   })
   @ApiCreatedResponse({
     type: CreatedWebhookResponse,

@@ -101,6 +101,7 @@ interface WebhookEvent {
       description: string;
       escalationLevel: number;
     };
+    message?: { id: string; visibility: string; authorRole: string; createdAt: string };
   };
 }
 
@@ -296,6 +297,31 @@ describe('webhooks', () => {
       expect(got.some((event) => event.type === 'ticket.created')).toBe(false);
       expect(updates[0].data.ticket.description).not.toContain('pupil link pioneer');
       for (const request of endpoint.requests) expect(request.body).not.toContain('pupil link pioneer');
+    });
+
+    it('tells an internal note from a public reply in ticket.message_created, without the text', async () => {
+      const endpoint = await receiver();
+      await createWebhook(admin, endpoint.url, { events: ['ticket.message_created'] });
+      const ticket = await openTicket(customer);
+      const url = `/v1/tickets/${ticket.id}/messages`;
+      const note = (await agent.post(url, { body: 'Looks like fraud.', visibility: 'internal' }).expect(201))
+        .body;
+      const reply = (await agent.post(url, { body: 'We are on it.', visibility: 'public' }).expect(201)).body;
+      const events = await eventually(() => {
+        const mine = endpoint
+          .delivered()
+          .map((request) => request.event)
+          .filter((event) => event.data.ticket.id === ticket.id);
+        expect(mine).toHaveLength(2);
+        return mine;
+      });
+      // Before: `data` held only the ticket, so an integrator could not tell the two apart.
+      expect(events.map((event) => event.data.message)).toEqual([
+        { id: note.id, visibility: 'internal', authorRole: 'agent', createdAt: note.createdAt },
+        { id: reply.id, visibility: 'public', authorRole: 'agent', createdAt: reply.createdAt },
+      ]);
+      expect(Object.keys(events[0].data)).toEqual(['ticket', 'message']);
+      for (const request of endpoint.requests) expect(request.body).not.toContain('Looks like fraud');
     });
 
     it('carries the ticket as the change left it, also where the timeline is written first', async () => {
