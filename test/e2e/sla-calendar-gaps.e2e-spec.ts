@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EscalationService } from '../../src/escalation/escalation.service';
 import { ageTickets } from '../support/escalation-time';
@@ -24,7 +25,7 @@ describe('calendars without business time', () => {
   function calendar(extra: object = {}) {
     calendarNumber += 1;
     return admin.post('/v1/calendars', {
-      name: `Gaps ${calendarNumber}`,
+      name: `Gaps ${calendarNumber} ${randomUUID()}`,
       type: 'business_hours',
       timezone: 'UTC',
       businessHours: MONDAYS_9_TO_5,
@@ -119,7 +120,8 @@ describe('calendars without business time', () => {
 
     const batch = await t.app.get(EscalationService).runBatch(1000);
 
-    expect(batch).toMatchObject({ claimed: 2, breaches: 2 });
+    // Other suites' due tickets may share the batch on a shared PostgreSQL: at least these two.
+    expect(batch.claimed).toBeGreaterThanOrEqual(2);
     const [goodRow, badRow] = await Promise.all(
       [good.id, bad.id].map(async (id) => {
         const [row] = await db.query(
@@ -143,8 +145,10 @@ describe('calendars without business time', () => {
       [bad.id],
     );
     expect(events).toEqual([]);
-    // The next run does not claim it again before its time.
-    expect((await t.app.get(EscalationService).runBatch(1000)).claimed).toBe(0);
+    // The next run does not take it up again before its time.
+    await t.app.get(EscalationService).runBatch(1000);
+    const [again] = await db.query(`SELECT version FROM tickets WHERE id = $1`, [bad.id]);
+    expect(again.version).toBe(1);
     await db.query(`UPDATE calendars SET timezone = 'UTC' WHERE id = $1`, [calendarId]);
   });
 });

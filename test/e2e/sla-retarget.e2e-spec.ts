@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TimerCarriedElapsed1763798400100 } from '../../src/database/migrations/1763798400100-timer-carried-elapsed';
 import { openTicket } from '../support/given';
@@ -18,7 +19,7 @@ describe('re-targeting a ticket into another calendar', () => {
     customer = await t.as('customer');
     const berlin = await admin
       .post('/v1/calendars', {
-        name: 'Berlin office',
+        name: `Berlin office ${randomUUID()}`,
         type: 'business_hours',
         timezone: 'Europe/Berlin',
         businessHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
@@ -27,7 +28,7 @@ describe('re-targeting a ticket into another calendar', () => {
     // High on Berlin business hours: 16 business hours to the first reply.
     const policy = await admin
       .post('/v1/sla-policies', {
-        name: 'High in Berlin hours',
+        name: `High in Berlin hours ${randomUUID()}`,
         position: 1,
         conditions: { priorities: ['high'] },
         targets: { firstResponseMinutes: 960, nextResponseMinutes: 960, resolutionMinutes: 2400 },
@@ -36,7 +37,11 @@ describe('re-targeting a ticket into another calendar', () => {
       .expect(201);
     policyId = policy.body.id;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    // On a shared PostgreSQL, other suites expect the seeded High policy first for high tickets.
+    await admin.delete(`/v1/sla-policies/${policyId}`).expect(204);
+    await t.close();
+  });
 
   it('keeps the 10 h counted round the clock, adds only Berlin business time, and back again', async () => {
     // Sat 2025-03-08 10:00 Berlin (09:00Z), Normal: 24 h round the clock.
