@@ -31,15 +31,25 @@ export function parseTargetUrl(raw: string): URL | string {
   return url;
 }
 
+export interface CheckOptions {
+  /** The lookup's deadline: a name that does not resolve in time is refused. */
+  timeoutMs?: number;
+  /** Ends the wait for the lookup at once (the process is shutting down). */
+  signal?: AbortSignal;
+}
+
 /**
  * Resolves the URL's host (every address) and refuses it when any address is not public, unless
  * private targets are allowed. The address returned is the one to connect to: delivery connects
  * to exactly what was checked, so a DNS answer that changes in between (rebinding) is not used.
+ * The lookup is bounded by `timeoutMs`: a resolver that hangs cannot hold an attempt (or a
+ * registration) past its deadline.
  */
 export async function checkTarget(
   raw: string,
   allowPrivate: boolean,
   lookup: Lookup = systemLookup,
+  options: CheckOptions = {},
 ): Promise<TargetCheck> {
   const url = parseTargetUrl(raw);
   if (typeof url === 'string') return { ok: false, reason: url };
@@ -50,7 +60,11 @@ export async function checkTarget(
     addresses = [{ address: host, family: host.includes(':') ? 6 : 4 }];
   } else {
     try {
-      addresses = await lookup(host);
+      const answer = await bounded(lookup(host), options);
+      if (answer === TIMED_OUT)
+        return { ok: false, reason: `DNS lookup timed out after ${options.timeoutMs} ms` };
+      if (answer === ABORTED) return { ok: false, reason: 'aborted' };
+      addresses = answer;
     } catch {
       return { ok: false, reason: 'host does not resolve' };
     }
@@ -60,4 +74,29 @@ export async function checkTarget(
     return { ok: false, reason: 'blocked address' };
   }
   return { ok: true, url, address: addresses[0] };
+}
+
+const TIMED_OUT = Symbol('timed out');
+const ABORTED = Symbol('aborted');
+
+/** `work`, or TIMED_OUT / ABORTED if the deadline passes or the signal fires first (the work is left to finish). */
+function bounded<T>(work: Promise<T>, options: CheckOptions): Promise<T | typeof TIMED_OUT | typeof ABORTED> {
+  const { timeoutMs, signal } = options;
+  if (timeoutMs === undefined && signal === undefined) return work;
+  if (signal?.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const timer =
+      timeoutMs === undefined ? undefined : setTimeout(() => settle(() => resolve(TIMED_OUT)), timeoutMs);
+    const onAbort = () => settle(() => resolve(ABORTED));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    function settle(done: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      done();
+    }
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
+  });
 }

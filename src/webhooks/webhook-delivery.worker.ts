@@ -9,14 +9,13 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { retryDelayMs } from './retry-schedule';
-import { checkTarget } from './ssrf';
 import { WebhookMetrics } from './webhook.metrics';
 import {
   type AttemptResult,
   type ClaimedDelivery,
   WebhookOutboxRepository,
 } from './webhook-outbox.repository';
-import { sendWebhook, type SendResult } from './webhook-sender';
+import { attemptDelivery, type SendResult } from './webhook-sender';
 import { signatureHeader } from './webhook-signature';
 
 /** One endpoint's deliveries per claim at most: they are sent one after another, in order. */
@@ -273,13 +272,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     return sent.ok;
   }
 
-  private async send(delivery: ClaimedDelivery): Promise<SendResult> {
-    // Checked again at each attempt: the name may resolve elsewhere now than at registration.
-    const target = await checkTarget(delivery.url, this.config.WEBHOOK_ALLOW_PRIVATE);
-    if (!target.ok) return { ok: false, statusCode: null, durationMs: 0, error: target.reason };
-    return sendWebhook({
-      url: target.url,
-      address: target.address,
+  private send(delivery: ClaimedDelivery): Promise<SendResult> {
+    return attemptDelivery({
+      url: delivery.url,
+      allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE,
       body: delivery.body,
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
       signal: this.interrupt.signal,

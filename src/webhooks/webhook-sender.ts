@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { checkTarget, type Lookup } from './ssrf';
 
 export interface SendResult {
   ok: boolean;
@@ -16,7 +16,10 @@ export interface SendRequest {
   address?: { address: string; family: number };
   headers: Record<string, string>;
   body: string;
+  /** The attempt's deadline, all of it: what `spentMs` already took counts against it. */
   timeoutMs: number;
+  /** Time the attempt already spent before this request (the target's DNS lookup). */
+  spentMs?: number;
   /** Ends the request at once when aborted (the process is shutting down). */
   signal?: AbortSignal;
 }
@@ -27,7 +30,7 @@ export interface SendRequest {
  * the whole exchange. Any 2xx is success. Never throws: failures come back as results.
  */
 export function sendWebhook(request: SendRequest): Promise<SendResult> {
-  const started = performance.now();
+  const started = performance.now() - (request.spentMs ?? 0);
   const elapsed = () => performance.now() - started;
   const client = request.url.protocol === 'https:' ? https : http;
   return new Promise<SendResult>((resolve) => {
@@ -61,9 +64,10 @@ export function sendWebhook(request: SendRequest): Promise<SendResult> {
         Connection: 'close',
       },
     });
-    const deadline = setTimeout(() => {
-      req.destroy(new Error(`timed out after ${request.timeoutMs} ms`));
-    }, request.timeoutMs);
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)),
+      Math.max(0, request.timeoutMs - (request.spentMs ?? 0)),
+    );
     deadline.unref();
     const abort = () => req.destroy(new Error('aborted'));
     if (request.signal?.aborted) abort();
@@ -85,5 +89,43 @@ export function sendWebhook(request: SendRequest): Promise<SendResult> {
       finish({ ok: false, statusCode: null, error: error.message || error.code || 'request failed' });
     });
     req.end(request.body);
+  });
+}
+
+export interface AttemptRequest {
+  /** The endpoint's URL as registered. */
+  url: string;
+  allowPrivate: boolean;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * One delivery attempt within one deadline: the target checked again (the name may resolve
+ * elsewhere now than at registration), its DNS lookup included, then the POST to the address that
+ * was checked. The duration reported includes the lookup. `lookup` and `send` are injectable for tests.
+ */
+export async function attemptDelivery(
+  request: AttemptRequest,
+  lookup?: Lookup,
+  send: typeof sendWebhook = sendWebhook,
+): Promise<SendResult> {
+  const started = performance.now();
+  const target = await checkTarget(request.url, request.allowPrivate, lookup, {
+    timeoutMs: request.timeoutMs,
+    signal: request.signal,
+  });
+  const spentMs = performance.now() - started;
+  if (!target.ok) return { ok: false, statusCode: null, durationMs: spentMs, error: target.reason };
+  return send({
+    url: target.url,
+    address: target.address,
+    headers: request.headers,
+    body: request.body,
+    timeoutMs: request.timeoutMs,
+    spentMs,
+    signal: request.signal,
   });
 }

@@ -113,7 +113,9 @@ export class WebhooksService {
 
   /** 400 on `url` for a non-http(s) URL or a host that is or resolves to a non-public address. */
   private async assertTarget(url: string): Promise<void> {
-    const check = await checkTarget(url, this.config.WEBHOOK_ALLOW_PRIVATE);
+    const check = await checkTarget(url, this.config.WEBHOOK_ALLOW_PRIVATE, undefined, {
+      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+    });
     if (!check.ok) {
       const message =
         check.reason === 'blocked address'
