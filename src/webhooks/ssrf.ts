@@ -1,18 +1,24 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 
+/** IPv6 global unicast: the only IPv6 block public hosts are in. */
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
+
 /**
  * SSRF guard for webhook targets. Only addresses ipaddr.js classifies as plain public `unicast` are
  * allowed: loopback, private, link-local (cloud metadata), unique-local, CGNAT, unspecified,
  * multicast, broadcast, reserved and documentation ranges are refused. An IPv4-mapped IPv6 address
- * is judged as the IPv4 address it carries; the other IPv6 forms that embed one (NAT64, 6to4,
- * Teredo) are refused outright.
+ * is judged as the IPv4 address it carries; the other IPv6 forms that embed one (IPv4-compatible
+ * ::/96, NAT64, 6to4, Teredo) are refused outright, as is any IPv6 address outside 2000::/3.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   // `process` turns ::ffff:a.b.c.d into a.b.c.d, so a mapped loopback is judged as loopback.
   const parsed = ipaddr.process(address);
-  return parsed.range() === 'unicast';
+  if (parsed.range() !== 'unicast') return false;
+  // IPv6 beyond the global unicast block is never a public host: ::/96 (IPv4-compatible, as in
+  // [::127.0.0.1]), which ipaddr.js calls unicast, and unallocated space are refused.
+  return parsed.kind() === 'ipv4' || (parsed as ipaddr.IPv6).match(GLOBAL_UNICAST);
 }
 
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -28,6 +34,8 @@ export function parseTargetUrl(raw: string): URL | string {
   const url = new URL(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https';
   if (!url.hostname) return 'must name a host';
+  // user:password@ would be sent to the endpoint and shown back in every response: not allowed.
+  if (url.username || url.password) return 'must not contain credentials';
   return url;
 }
 

@@ -45,8 +45,9 @@ const ADMIN_ONLY = { description: 'The caller is not an admin.', ...problem };
 const NOT_FOUND = { description: 'No such webhook.', ...problem };
 const BAD_URL =
   'Invalid fields, each listed in errors; `url` when it is not http(s) or its host is or resolves to a ' +
-  'loopback, private, link-local, unique-local, CGNAT, multicast or unspecified address (unless ' +
-  'WEBHOOK_ALLOW_PRIVATE=true).';
+  'loopback, private, link-local, unique-local, CGNAT, multicast or unspecified address, or an IPv6 ' +
+  'address outside 2000::/3 such as [::127.0.0.1] (unless WEBHOOK_ALLOW_PRIVATE=true), or when it ' +
+  'carries credentials (user:password@).';
 
 @ApiTags('webhooks')
 @ApiUnauthorizedResponse({ description: 'Missing or invalid token.', ...problem })

@@ -632,6 +632,8 @@ describe('webhooks', () => {
       ['link-local metadata', 'http://169.254.169.254/latest/meta-data/'],
       ['IPv6 loopback', 'http://[::1]/hook'],
       ['IPv4-mapped loopback', 'http://[::ffff:127.0.0.1]/hook'],
+      ['IPv4-compatible loopback', 'http://[::127.0.0.1]/hook'],
+      ['credentials in the URL', 'http://user:s3cret-pw@93.184.215.14/hook'],
       ['IPv6 unique-local', 'http://[fd00::1]/hook'],
       ['CGNAT', 'http://100.64.0.1/hook'],
       ['unspecified', 'http://0.0.0.0/hook'],
@@ -643,6 +645,7 @@ describe('webhooks', () => {
       const res = await admin.post('/v1/webhooks', { url, events: ['ticket.created'] }).expect(400);
       expect(res.headers['content-type']).toContain(PROBLEM);
       expect(res.body.errors).toEqual([{ field: 'url', message: expect.any(String) }]);
+      expect(res.text).not.toContain('s3cret-pw');
     });
 
     it('refuses a private target on update too', async () => {

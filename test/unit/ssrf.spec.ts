@@ -31,6 +31,13 @@ describe('SSRF guard', () => {
     '::ffff:10.0.0.1',
     '64:ff9b::7f00:1',
     '2002:7f00:1::1',
+    // IPv4-compatible (::/96, deprecated): [::127.0.0.1] is ::7f00:1 once a URL has parsed it.
+    '::7f00:1',
+    '::a00:1',
+    '::808:808',
+    // Outside 2000::/3: discard-only and unallocated.
+    '100::1',
+    '4000::1',
     'not-an-address',
   ])('refuses %s', (address) => {
     expect(isPublicAddress(address)).toBe(false);
@@ -51,6 +58,27 @@ describe('SSRF guard', () => {
       'hooks.example.com',
     ]) {
       expect(await checkTarget(url, false, resolvesTo('93.184.215.14'))).toMatchObject({ ok: false });
+      expect(await checkTarget(url, true)).toMatchObject({ ok: false });
+    }
+  });
+
+  it('refuses an IPv4-compatible IPv6 literal in a URL', async () => {
+    expect(await checkTarget('http://[::127.0.0.1]:8080/', false, failing)).toEqual({
+      ok: false,
+      reason: 'blocked address',
+    });
+  });
+
+  it('refuses URLs that carry credentials, even with private targets allowed', async () => {
+    for (const url of [
+      'http://user:pw@93.184.215.14/',
+      'https://user@hooks.example.com/',
+      'http://:pw@127.0.0.1/',
+    ]) {
+      expect(await checkTarget(url, false, resolvesTo('93.184.215.14'))).toEqual({
+        ok: false,
+        reason: 'must not contain credentials',
+      });
       expect(await checkTarget(url, true)).toMatchObject({ ok: false });
     }
   });

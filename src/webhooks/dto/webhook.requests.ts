@@ -20,7 +20,8 @@ export class CreateWebhookRequest {
   @ApiProperty({
     maxLength: 2048,
     example: 'https://crm.example.com/hooks/sla-desk',
-    description: 'http(s) only; hosts on loopback or private networks are refused (SSRF).',
+    description:
+      'http(s) only, without credentials (user:password@); hosts on loopback or private networks are refused (SSRF).',
   })
   @IsString()
   @MaxLength(2048)
