@@ -222,3 +222,31 @@ describe('metrics', () => {
     }
   });
 });
+
+describe('metrics token', () => {
+  const TOKEN = 'metrics-token-0123456789';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ METRICS_TOKEN: TOKEN, WEBHOOK_DELIVERY_INTERVAL_MS: '0' });
+  });
+  afterAll(() => t.close());
+
+  it.each([`Bearer ${TOKEN}`, `bearer ${TOKEN}`, `BEARER ${TOKEN}`, `Bearer  ${TOKEN}`])(
+    'accepts %s (the scheme in any letter case, RFC 9110)',
+    async (authorization) => {
+      const res = await t.http().get('/metrics').set('Authorization', authorization).expect(200);
+      expect(res.headers['content-type']).toContain('text/plain');
+    },
+  );
+
+  it.each([undefined, 'Bearer wrong', `Basic ${TOKEN}`, TOKEN, `Bearer ${TOKEN}x`])(
+    'answers %s with 401 and WWW-Authenticate: Bearer',
+    async (authorization) => {
+      const request = t.http().get('/metrics');
+      const res = await (authorization ? request.set('Authorization', authorization) : request).expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    },
+  );
+});
