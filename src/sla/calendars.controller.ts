@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -13,7 +25,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../common/errors/app-error';
+import { ApiIfMatch, ETAG_HEADER, sendEtag } from '../common/http/etag';
 import { CalendarsService } from './calendars.service';
 import {
   CalendarListResponse,
@@ -50,22 +64,30 @@ export class CalendarsController {
   @Roles('agent', 'supervisor', 'admin')
   @ApiOperation({ summary: 'One calendar' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: CalendarResponse })
+  @ApiOkResponse({ type: CalendarResponse, headers: ETAG_HEADER })
   @ApiForbiddenResponse({ description: 'Customers may not read calendars.' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async get(@CalendarId() id: string): Promise<CalendarResponse> {
-    return toCalendarResponse(await this.calendars.get(id));
+  async get(
+    @CalendarId() id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CalendarResponse> {
+    const calendar = await this.calendars.get(id);
+    return sendEtag(reply, calendar.version, toCalendarResponse(calendar));
   }
 
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a calendar' })
-  @ApiCreatedResponse({ type: CalendarResponse })
+  @ApiCreatedResponse({ type: CalendarResponse, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiConflictResponse({ description: 'A calendar with this name exists.' })
-  async create(@Body() body: CreateCalendarDto): Promise<CalendarResponse> {
-    return toCalendarResponse(await this.calendars.create(body));
+  async create(
+    @Body() body: CreateCalendarDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CalendarResponse> {
+    const calendar = await this.calendars.create(body);
+    return sendEtag(reply, calendar.version, toCalendarResponse(calendar));
   }
 
   @Patch(':id')
@@ -76,13 +98,20 @@ export class CalendarsController {
       'Each given member replaces the stored one; the resulting calendar must be valid as a whole.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: CalendarResponse })
+  @ApiOkResponse({ type: CalendarResponse, headers: ETAG_HEADER })
+  @ApiIfMatch('calendar')
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: 'Another calendar has this name.' })
-  async update(@CalendarId() id: string, @Body() body: UpdateCalendarDto): Promise<CalendarResponse> {
-    return toCalendarResponse(await this.calendars.update(id, body));
+  async update(
+    @CalendarId() id: string,
+    @Body() body: UpdateCalendarDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<CalendarResponse> {
+    const calendar = await this.calendars.update(id, body, ifMatch);
+    return sendEtag(reply, calendar.version, toCalendarResponse(calendar));
   }
 
   @Delete(':id')

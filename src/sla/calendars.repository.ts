@@ -11,6 +11,8 @@ import type {
 export interface Calendar extends CalendarSpec {
   id: string;
   name: string;
+  /** Moves on with every change: the ETag. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,11 +28,12 @@ interface CalendarRow {
   timezone: string;
   business_hours: BusinessHoursInterval[];
   holidays: Holiday[];
+  version: number;
   created_at: Date | string;
   updated_at: Date | string;
 }
 
-const COLUMNS = 'id, name, type, timezone, business_hours, holidays, created_at, updated_at';
+const COLUMNS = 'id, name, type, timezone, business_hours, holidays, version, created_at, updated_at';
 
 /**
  * Business calendars' queries.
@@ -79,11 +82,15 @@ export class CalendarsRepository {
     return toCalendar(row);
   }
 
-  /** Replaces the whole calendar; undefined when there is no such calendar. */
-  async replace(id: string, calendar: NewCalendar): Promise<Calendar | undefined> {
+  /**
+   * Replaces the whole calendar while it is still at `expectedVersion` (any version when absent);
+   * undefined when there is no such calendar or it has moved past that version.
+   */
+  async replace(id: string, calendar: NewCalendar, expectedVersion?: number): Promise<Calendar | undefined> {
     const [rows]: [CalendarRow[], number] = await this.dataSource.query(
-      `UPDATE calendars SET name = $2, type = $3, timezone = $4, business_hours = $5, holidays = $6, updated_at = now()
-        WHERE id = $1 RETURNING ${COLUMNS}`,
+      `UPDATE calendars SET name = $2, type = $3, timezone = $4, business_hours = $5, holidays = $6,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 AND ($7::int IS NULL OR version = $7) RETURNING ${COLUMNS}`,
       [
         id,
         calendar.name,
@@ -91,6 +98,7 @@ export class CalendarsRepository {
         calendar.timezone,
         JSON.stringify(calendar.businessHours),
         JSON.stringify(calendar.holidays),
+        expectedVersion ?? null,
       ],
     );
     return rows.length === 0 ? undefined : toCalendar(rows[0]);
@@ -123,6 +131,7 @@ function toCalendar(row: CalendarRow): Calendar {
     timezone: row.timezone,
     businessHours: row.business_hours,
     holidays: row.holidays,
+    version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
+import { expectedVersion, staleVersion } from '../common/http/etag';
 import { AppError } from '../common/errors/app-error';
 import {
   BUSINESS_TIME_LOOKAHEAD_YEARS,
@@ -45,8 +46,9 @@ export class CalendarsService {
     return this.calendars.create(calendar);
   }
 
-  async update(id: string, input: UpdateCalendarDto): Promise<Calendar> {
+  async update(id: string, input: UpdateCalendarDto, ifMatch?: string): Promise<Calendar> {
     const current = await this.get(id);
+    const version = expectedVersion('calendar', ifMatch, current.version);
     const calendar = normalize({
       name: input.name ?? current.name,
       type: input.type ?? current.type,
@@ -58,9 +60,9 @@ export class CalendarsService {
     if (input.name !== undefined && (await this.calendars.nameTaken(input.name, id))) {
       throw new AppError('conflict', `A calendar named "${input.name}" already exists.`);
     }
-    const updated = await this.calendars.replace(id, calendar);
-    if (!updated) throw AppError.notFound('Calendar');
-    return updated;
+    const updated = await this.calendars.replace(id, calendar, version);
+    if (updated) return updated;
+    throw staleVersion('calendar', (await this.get(id)).version);
   }
 
   async remove(id: string): Promise<void> {

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -13,7 +25,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../common/errors/app-error';
+import { ApiIfMatch, ETAG_HEADER, sendEtag } from '../common/http/etag';
 import {
   CreateSlaPolicyDto,
   SlaPolicyListResponse,
@@ -55,11 +69,15 @@ export class SlaPoliciesController {
   @Roles('agent', 'supervisor', 'admin')
   @ApiOperation({ summary: 'One SLA policy' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: SlaPolicyResponse })
+  @ApiOkResponse({ type: SlaPolicyResponse, headers: ETAG_HEADER })
   @ApiForbiddenResponse({ description: 'Customers may not read SLA policies.' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async get(@PolicyId() id: string): Promise<SlaPolicyResponse> {
-    return toSlaPolicyResponse(await this.policies.get(id));
+  async get(
+    @PolicyId() id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SlaPolicyResponse> {
+    const policy = await this.policies.get(id);
+    return sendEtag(reply, policy.version, toSlaPolicyResponse(policy));
   }
 
   @Post()
@@ -69,12 +87,16 @@ export class SlaPoliciesController {
     description:
       'At a taken position the policies from there on move down one; without a position it goes last.',
   })
-  @ApiCreatedResponse({ type: SlaPolicyResponse })
+  @ApiCreatedResponse({ type: SlaPolicyResponse, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiConflictResponse({ description: 'A policy with this name exists.' })
-  async create(@Body() body: CreateSlaPolicyDto): Promise<SlaPolicyResponse> {
-    return toSlaPolicyResponse(await this.policies.create(body));
+  async create(
+    @Body() body: CreateSlaPolicyDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SlaPolicyResponse> {
+    const policy = await this.policies.create(body);
+    return sendEtag(reply, policy.version, toSlaPolicyResponse(policy));
   }
 
   @Patch(':id')
@@ -86,13 +108,20 @@ export class SlaPoliciesController {
       'policy they run under until a person changes their priority or category.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: SlaPolicyResponse })
+  @ApiOkResponse({ type: SlaPolicyResponse, headers: ETAG_HEADER })
+  @ApiIfMatch('SLA policy')
   @ApiBadRequestResponse({ description: INVALID })
   @ApiForbiddenResponse({ description: ADMIN_ONLY })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: 'Another policy has this name.' })
-  async update(@PolicyId() id: string, @Body() body: UpdateSlaPolicyDto): Promise<SlaPolicyResponse> {
-    return toSlaPolicyResponse(await this.policies.update(id, body));
+  async update(
+    @PolicyId() id: string,
+    @Body() body: UpdateSlaPolicyDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<SlaPolicyResponse> {
+    const policy = await this.policies.update(id, body, ifMatch);
+    return sendEtag(reply, policy.version, toSlaPolicyResponse(policy));
   }
 
   @Delete(':id')

@@ -35,6 +35,8 @@ export interface SlaPolicy {
   targets: PolicyTargets;
   calendarId: string;
   escalation: PolicyEscalation;
+  /** Moves on with every change, a shift of its position by another policy's included: the ETag. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -68,6 +70,7 @@ interface PolicyRow {
   calendar_id: string;
   at_risk_percent: number;
   max_level: number;
+  version: number;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -80,7 +83,7 @@ interface PolicyWithCalendarRow extends PolicyRow {
 }
 
 const COLUMNS = `id, name, position, conditions, first_response_minutes, next_response_minutes,
-  resolution_minutes, calendar_id, at_risk_percent, max_level, created_at, updated_at`;
+  resolution_minutes, calendar_id, at_risk_percent, max_level, version, created_at, updated_at`;
 
 /**
  * SLA policies in the order they are tried. Writers that move positions take a table lock that
@@ -103,7 +106,7 @@ export class SlaPoliciesRepository {
   async listInOrderWithCalendars(): Promise<SlaPolicyWithCalendar[]> {
     const rows: PolicyWithCalendarRow[] = await this.dataSource.query(
       `SELECT p.id, p.name, p.position, p.conditions, p.first_response_minutes, p.next_response_minutes,
-              p.resolution_minutes, p.calendar_id, p.at_risk_percent, p.max_level, p.created_at, p.updated_at,
+              p.resolution_minutes, p.calendar_id, p.at_risk_percent, p.max_level, p.version, p.created_at, p.updated_at,
               c.type AS calendar_type, c.timezone AS calendar_timezone,
               c.business_hours AS calendar_business_hours, c.holidays AS calendar_holidays
          FROM sla_policies p JOIN calendars c ON c.id = p.calendar_id
@@ -150,9 +153,10 @@ export class SlaPoliciesRepository {
       } else {
         const taken = await manager.query(`SELECT 1 FROM sla_policies WHERE position = $1`, [position]);
         if (taken.length > 0) {
-          await manager.query(`UPDATE sla_policies SET position = position + 1 WHERE position >= $1`, [
-            position,
-          ]);
+          await manager.query(
+            `UPDATE sla_policies SET position = position + 1, version = version + 1 WHERE position >= $1`,
+            [position],
+          );
         }
       }
       const [row]: PolicyRow[] = await manager.query(
@@ -167,33 +171,41 @@ export class SlaPoliciesRepository {
 
   /**
    * Saves the policy as given; a new position moves it there and shifts the policies in between by
-   * one towards its old place. Undefined when there is no such policy.
+   * one towards its old place. Undefined when there is no such policy, or when it has moved past
+   * `expectedVersion` (any version when absent).
    */
-  async update(id: string, policy: SlaPolicyChanges): Promise<SlaPolicy | undefined> {
+  async update(
+    id: string,
+    policy: SlaPolicyChanges,
+    expectedVersion?: number,
+  ): Promise<SlaPolicy | undefined> {
     return this.dataSource.transaction(async (manager) => {
       await lockPositions(manager);
-      const current: { position: number }[] = await manager.query(
-        `SELECT position FROM sla_policies WHERE id = $1 FOR UPDATE`,
+      const current: { position: number; version: number }[] = await manager.query(
+        `SELECT position, version FROM sla_policies WHERE id = $1 FOR UPDATE`,
         [id],
       );
       if (current.length === 0) return undefined;
+      if (expectedVersion !== undefined && current[0].version !== expectedVersion) return undefined;
       const from = current[0].position;
       const to = policy.position;
       if (to < from) {
         await manager.query(
-          `UPDATE sla_policies SET position = position + 1 WHERE position >= $1 AND position < $2`,
+          `UPDATE sla_policies SET position = position + 1, version = version + 1
+            WHERE position >= $1 AND position < $2`,
           [to, from],
         );
       } else if (to > from) {
         await manager.query(
-          `UPDATE sla_policies SET position = position - 1 WHERE position > $1 AND position <= $2`,
+          `UPDATE sla_policies SET position = position - 1, version = version + 1
+            WHERE position > $1 AND position <= $2`,
           [from, to],
         );
       }
       const [[row]]: [PolicyRow[], number] = await manager.query(
         `UPDATE sla_policies SET name = $2, position = $3, conditions = $4, first_response_minutes = $5,
            next_response_minutes = $6, resolution_minutes = $7, calendar_id = $8, at_risk_percent = $9,
-           max_level = $10, updated_at = now()
+           max_level = $10, version = version + 1, updated_at = now()
          WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, policy.name, to, ...policyValues(policy)],
       );
@@ -242,6 +254,7 @@ function toPolicy(row: PolicyRow): SlaPolicy {
     },
     calendarId: row.calendar_id,
     escalation: { atRiskPercent: row.at_risk_percent, maxLevel: row.max_level },
+    version: row.version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CategoriesService } from '../categories/categories.service';
+import { expectedVersion, staleVersion } from '../common/http/etag';
 import { AppError, type FieldError } from '../common/errors/app-error';
 import { CalendarsRepository } from './calendars.repository';
 import type { CreateSlaPolicyDto, PolicyConditionsDto, UpdateSlaPolicyDto } from './dto/sla-policy.dto';
@@ -57,23 +58,28 @@ export class SlaPoliciesService {
   }
 
   /** Conditions are replaced; targets and escalation merge the members given into the current ones. */
-  async update(id: string, input: UpdateSlaPolicyDto): Promise<SlaPolicy> {
+  async update(id: string, input: UpdateSlaPolicyDto, ifMatch?: string): Promise<SlaPolicy> {
     const conditions = input.conditions && toConditions(input.conditions);
     await this.assertReferencesExist(input.calendarId, conditions);
     const current = await this.get(id);
+    const version = expectedVersion('SLA policy', ifMatch, current.version);
     if (input.name !== undefined && (await this.policies.nameTaken(input.name, id))) {
       throw new AppError('conflict', `An SLA policy named "${input.name}" already exists.`);
     }
-    const updated = await this.policies.update(id, {
-      name: input.name ?? current.name,
-      position: input.position ?? current.position,
-      conditions: conditions ?? current.conditions,
-      targets: { ...current.targets, ...definedOnly(input.targets ?? {}) },
-      calendarId: input.calendarId ?? current.calendarId,
-      escalation: { ...current.escalation, ...definedOnly(input.escalation ?? {}) },
-    });
-    if (!updated) throw AppError.notFound('SLA policy');
-    return updated;
+    const updated = await this.policies.update(
+      id,
+      {
+        name: input.name ?? current.name,
+        position: input.position ?? current.position,
+        conditions: conditions ?? current.conditions,
+        targets: { ...current.targets, ...definedOnly(input.targets ?? {}) },
+        calendarId: input.calendarId ?? current.calendarId,
+        escalation: { ...current.escalation, ...definedOnly(input.escalation ?? {}) },
+      },
+      version,
+    );
+    if (updated) return updated;
+    throw staleVersion('SLA policy', (await this.get(id)).version);
   }
 
   async remove(id: string): Promise<void> {

@@ -215,6 +215,17 @@ describe('calendars', () => {
     await admin.patch(`/v1/calendars/${randomUUID()}`, { name: unique('Gone') }).expect(404);
   });
 
+  it('versions a calendar with ETag and honours If-Match (412 leaves it unchanged)', async () => {
+    const calendar = await givenCalendar();
+    const url = `/v1/calendars/${calendar.id}`;
+    expect((await agent.get(url).expect(200)).headers.etag).toBe('"1"');
+    const changed = await admin.patch(url, { timezone: 'Asia/Shanghai' }).set('If-Match', '"1"').expect(200);
+    expect(changed.headers.etag).toBe('"2"');
+    const stale = await admin.patch(url, { timezone: 'America/New_York' }).set('If-Match', '"1"').expect(412);
+    expect(stale.headers['content-type']).toContain('application/problem+json');
+    expect((await agent.get(url).expect(200)).body.timezone).toBe('Asia/Shanghai');
+  });
+
   it('answers 404 to unknown and malformed ids', async () => {
     await agent.get(`/v1/calendars/${randomUUID()}`).expect(404);
     const res = await agent.get('/v1/calendars/12345').expect(404);
@@ -422,6 +433,28 @@ describe('SLA policies', () => {
       a.position + 1,
       a.position + 2,
     ]);
+  });
+
+  it('versions a policy with ETag and honours If-Match; a shift by another policy is a new version', async () => {
+    const a = await createPolicy(await policyBody());
+    const b = await createPolicy(await policyBody());
+    const url = `/v1/sla-policies/${b.id}`;
+    expect((await agent.get(url).expect(200)).headers.etag).toBe('"1"');
+    // a moves below b: b shifts up one place, a change of b's.
+    await admin.patch(`/v1/sla-policies/${a.id}`, { position: b.position }).expect(200);
+    const shifted = await agent.get(url).expect(200);
+    expect(shifted.headers.etag).toBe('"2"');
+    const stale = await admin
+      .patch(url, { targets: { firstResponseMinutes: 5 } })
+      .set('If-Match', '"1"')
+      .expect(412);
+    expect(stale.headers['content-type']).toContain('application/problem+json');
+    expect((await agent.get(url).expect(200)).body.targets.firstResponseMinutes).toBe(30);
+    const changed = await admin
+      .patch(url, { targets: { firstResponseMinutes: 5 } })
+      .set('If-Match', '"2"')
+      .expect(200);
+    expect(changed.headers.etag).toBe('"3"');
   });
 
   it('changes targets and escalation member by member, and replaces conditions', async () => {
