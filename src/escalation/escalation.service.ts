@@ -13,7 +13,8 @@ import { toTicketResponse } from '../tickets/ticket.mapper';
 import { SYSTEM_ACTOR, type Ticket, type TicketWithSla } from '../tickets/ticket.types';
 import { Timeline, type TimelineEvent } from '../tickets/timeline';
 import { type SweepRow, TicketsRepository, timerFromJson } from '../tickets/tickets.repository';
-import { etagOf, TicketsService, type TicketResult } from '../tickets/tickets.service';
+import { etagOf } from '../common/http/etag';
+import { TicketsService, type TicketResult } from '../tickets/tickets.service';
 import {
   escalateOnce,
   followUpAllowedAt,

@@ -5,6 +5,7 @@ import { AttachmentLinks } from '../attachments/attachment-links';
 import { isStaff, type Viewer } from '../auth/roles';
 import { validateTicketFields } from '../categories/category-fields';
 import { Clock } from '../common/clock/clock';
+import { etagMatches, etagOf, staleVersion } from '../common/http/etag';
 import { AppError, type FieldError } from '../common/errors/app-error';
 import { IdempotencyService, type StoredResponse } from '../common/idempotency/idempotency.service';
 import { decodeCursor, type Page, type PageQuery, toPage } from '../common/validation/list-query';
@@ -41,8 +42,6 @@ export interface TicketResult {
   ticket: TicketResponse;
   etag: string;
 }
-
-export const etagOf = (version: number) => `"${version}"`;
 
 function actorOf(viewer: Viewer): Actor {
   return { id: viewer.id, role: viewer.role };
@@ -201,10 +200,7 @@ export class TicketsService {
       const state = await this.findVisible(manager, viewer, id, true);
       const { ticket } = state;
       if (ifMatch !== undefined && !etagMatches(ifMatch, ticket.version)) {
-        throw new AppError(
-          'precondition_failed',
-          `The ticket has changed (current ETag ${etagOf(ticket.version)}).`,
-        );
+        throw staleVersion('ticket', ticket.version);
       }
       const changes: Partial<Ticket> = {};
       const events: TimelineEvent[] = [];
@@ -579,11 +575,4 @@ export class TicketsService {
     await this.timeline.record(manager, state.ticket.id, [...events, ...outcome.events], now);
     return (await this.tickets.findWithSla(manager, state.ticket.id))!;
   }
-}
-
-function etagMatches(ifMatch: string, version: number): boolean {
-  return ifMatch
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || tag === etagOf(version));
 }
