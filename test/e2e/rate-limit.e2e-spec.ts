@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { TestApp } from '../support/test-app';
 
@@ -64,6 +65,20 @@ describe('rate limits', () => {
       // A valid token from the same address has its own budget.
       const user = await t.as('agent');
       await user.get('/v1/me').set('X-Forwarded-For', ip).expect(200);
+    });
+
+    it('counts anonymous IPv6 callers per /64: new addresses in one network share a budget', async () => {
+      const network = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+      for (let i = 1; i <= 5; i += 1) {
+        await t.http().get('/v1/me').set('X-Forwarded-For', `${network}::${i}`).expect(401);
+      }
+      // Before: each address had a budget of its own (2^64 of them per subscriber).
+      await t.http().get('/v1/me').set('X-Forwarded-For', `${network}:ffff:1:2:3`).expect(429);
+      await t
+        .http()
+        .get('/v1/me')
+        .set('X-Forwarded-For', `${network.replace(/:7$/, ':8')}::1`)
+        .expect(401);
     });
 
     it('believes only the trusted proxy: a client cannot pick a new address per request', async () => {
@@ -149,7 +164,7 @@ describe('rate limits', () => {
     });
   });
 
-  it('fails open with a warning when Redis is unreachable', async () => {
+  it('falls back to per-process limits, with a warning, when Redis is unreachable', async () => {
     const t = await TestApp.start({
       ...QUIET,
       RATE_LIMIT_PER_MINUTE: '2',
@@ -158,13 +173,106 @@ describe('rate limits', () => {
     });
     try {
       const user = await t.as('agent');
-      for (let i = 0; i < 5; i += 1) {
-        const res = await user.get('/v1/me');
-        expect(res.status).toBe(200);
-      }
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await user.get('/v1/me')).status);
+      // Before: every request went through unlimited while Redis was down.
+      expect(statuses).toEqual([200, 200, 429, 429]);
       expect(t.logs.some((line) => /"level":40.*Rate limit store unavailable/.test(line))).toBe(true);
     } finally {
       await t.close();
     }
   });
+
+  it('does not wait for a Redis that accepts connections but never answers', async () => {
+    const hole = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    const t = await TestApp.start({
+      ...QUIET,
+      RATE_LIMIT_PER_MINUTE: '3',
+      REDIS_URL: `redis://127.0.0.1:${(hole.address() as net.AddressInfo).port}`,
+      RATE_LIMIT_KEY_PREFIX: `sla-desk-test:rl:${randomUUID()}`,
+    });
+    try {
+      const user = await t.as('agent');
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) statuses.push((await user.get('/v1/me')).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await t.close();
+      hole.close();
+    }
+  });
+
+  it('stops asking a Redis that froze after one slow command, and counts per process meanwhile', async () => {
+    const proxy = await freezableProxy();
+    const prefix = `sla-desk-test:rl:${randomUUID()}`;
+    const t = await TestApp.start({
+      ...QUIET,
+      RATE_LIMIT_PER_MINUTE: '3',
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      RATE_LIMIT_KEY_PREFIX: prefix,
+    });
+    try {
+      const user = await t.as('agent');
+      const first = await user.get('/v1/me').expect(200);
+      expect(first.headers['ratelimit-remaining']).toBe('2');
+      // Counted in Redis (the app started once Redis was ready).
+      expect(await redisKeys(prefix)).toHaveLength(1);
+      proxy.freeze();
+      const started = performance.now();
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) statuses.push((await user.get('/v1/me')).status);
+      const elapsed = performance.now() - started;
+      // Before: each request waited 500 ms for Redis and then went through unlimited.
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(elapsed).toBeLessThan(1500);
+    } finally {
+      await t.close();
+      proxy.close();
+      await deleteKeys(prefix);
+    }
+  });
 });
+
+/** A TCP proxy to the local Redis that can freeze: connections stay open, nothing is answered. */
+async function freezableProxy(): Promise<{ port: number; freeze: () => void; close: () => void }> {
+  let frozen = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(6379, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.on('data', (data) => frozen || upstream.write(data));
+    upstream.on('data', (data) => frozen || client.write(data));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    freeze: () => (frozen = true),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+async function redisKeys(prefix: string): Promise<string[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.keys(`${prefix}:*`);
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+}
