@@ -9,7 +9,9 @@ export class ResourceVersions1763798400050 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const table of TABLES) {
-      await q.query(`ALTER TABLE ${table} ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1)`);
+      await q.query(
+        `ALTER TABLE ${table} ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1)`,
+      );
     }
   }
 
