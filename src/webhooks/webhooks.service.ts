@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { etagOf, expectedVersion, staleVersion } from '../common/http/etag';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, encodeCursor, type Page, type PageQuery } from '../common/validation/list-query';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -18,8 +19,6 @@ export interface WebhookResult {
   webhook: WebhookResponse;
   etag: string;
 }
-
-export const etagOf = (webhook: Pick<Webhook, 'version'>) => `"${webhook.version}"`;
 
 /** Endpoints' rules: http(s) targets that pass the SSRF check, a secret shown once, optimistic PATCH. */
 @Injectable()
@@ -44,7 +43,7 @@ export class WebhooksService {
 
   async get(id: string): Promise<WebhookResult> {
     const webhook = await this.find(id);
-    return { webhook: toWebhookResponse(webhook), etag: etagOf(webhook) };
+    return { webhook: toWebhookResponse(webhook), etag: etagOf(webhook.version) };
   }
 
   async create(input: CreateWebhookRequest): Promise<{ webhook: CreatedWebhookResponse; etag: string }> {
@@ -56,14 +55,12 @@ export class WebhooksService {
       secret,
       active: input.active ?? true,
     });
-    return { webhook: { ...toWebhookResponse(webhook), secret }, etag: etagOf(webhook) };
+    return { webhook: { ...toWebhookResponse(webhook), secret }, etag: etagOf(webhook.version) };
   }
 
   async update(id: string, input: UpdateWebhookRequest, ifMatch?: string): Promise<WebhookResult> {
     const current = await this.find(id);
-    if (ifMatch !== undefined && !etagMatches(ifMatch, current)) {
-      throw new AppError('precondition_failed', `The webhook has changed (current ETag ${etagOf(current)}).`);
-    }
+    const version = expectedVersion('webhook', ifMatch, current.version);
     if (input.url !== undefined) await this.assertTarget(input.url);
     const updated = await this.webhooks.update(
       id,
@@ -73,13 +70,14 @@ export class WebhooksService {
         secret: input.secret,
         active: input.active,
       },
-      ifMatch !== undefined ? current.version : undefined,
+      version,
     );
     if (!updated) {
-      if (!(await this.webhooks.findById(id))) throw AppError.notFound('Webhook');
-      throw new AppError('precondition_failed', 'The webhook changed while this request was applied; retry.');
+      const now = await this.webhooks.findById(id);
+      if (!now) throw AppError.notFound('Webhook');
+      throw staleVersion('webhook', now.version);
     }
-    return { webhook: toWebhookResponse(updated), etag: etagOf(updated) };
+    return { webhook: toWebhookResponse(updated), etag: etagOf(updated.version) };
   }
 
   async remove(id: string): Promise<void> {
@@ -124,11 +122,4 @@ export class WebhooksService {
       throw AppError.validation([{ field: 'url', message }]);
     }
   }
-}
-
-function etagMatches(ifMatch: string, webhook: Webhook): boolean {
-  return ifMatch
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || tag === etagOf(webhook));
 }
