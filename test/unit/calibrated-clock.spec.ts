@@ -101,3 +101,45 @@ describe('CalibratedClock', () => {
     expect(clock.offset).toBe(0);
   });
 });
+
+describe('CalibratedClock on a busy pool', () => {
+  it('keeps the last offset when even the quickest reading took longer than the bound', async () => {
+    // Readings of 300, 250 and 400 ms (each waited for a connection): none tells the offset to
+    // better than ±125 ms, so the 1 s offset measured before stays.
+    let local = 1_000_000;
+    const trips = [2, 2, 2, 300, 250, 400];
+    const clock = new CalibratedClock(
+      async () => {
+        const trip = trips.shift()!;
+        local += trip;
+        return local + 1_000;
+      },
+      () => local,
+    );
+    await clock.calibrate();
+    const before = clock.offset;
+
+    await expect(clock.calibrate()).rejects.toThrow(/250 ms/);
+
+    expect(clock.offset).toBe(before);
+  });
+
+  it('never goes back when a later offset is smaller: it holds until local time catches up', async () => {
+    // Offset +150 ms, then 0: the clock read t + 150 and must not read t + 10 next.
+    let local = 5_000_000;
+    let skew = 150;
+    const clock = new CalibratedClock(
+      async () => local + skew,
+      () => local,
+    );
+    await clock.calibrate();
+    const first = clock.now().getTime(); // t + 150
+    skew = 0;
+    await clock.calibrate();
+    local += 10;
+
+    expect(clock.now().getTime()).toBe(first); // t + 10 would be 140 ms back
+    local += 200;
+    expect(clock.now().getTime()).toBe(local); // caught up: local time again
+  });
+});

@@ -17,22 +17,27 @@ export interface Calibration {
  *
  * A reading is taken between two local instants; the database's time is taken to be that of their
  * midpoint, so the error is at most half the round trip. Of several readings the one with the
- * shortest round trip counts (a reading that waited for a busy connection says least). Until the
- * first calibration the offset is 0, the local clock.
+ * shortest round trip counts (a reading that waited for a busy connection says least), and only
+ * if that round trip is within `maxRoundTripMs`: readings that all waited for a busy pool say too
+ * little, and the last offset stays. Until the first calibration the offset is 0, the local clock.
+ * `now()` never goes back: a smaller offset measured later holds the clock until it catches up.
  */
 export class CalibratedClock extends Clock {
   private offsetMs = 0;
+  private lastMs = -Infinity;
 
   constructor(
     private readonly readDatabaseTime: ReadDatabaseTime,
     private readonly localTime: () => number = Date.now,
     private readonly readings = 3,
+    private readonly maxRoundTripMs = 100,
   ) {
     super();
   }
 
   now(): Date {
-    return new Date(this.localTime() + this.offsetMs);
+    this.lastMs = Math.max(this.localTime() + this.offsetMs, this.lastMs);
+    return new Date(this.lastMs);
   }
 
   /** Database time minus local time, in milliseconds, as last measured. */
@@ -52,6 +57,9 @@ export class CalibratedClock extends Clock {
       if (!best || roundTripMs < best.roundTripMs) {
         best = { offsetMs: Math.round(databaseTime - (sent + received) / 2), roundTripMs };
       }
+    }
+    if (best!.roundTripMs > this.maxRoundTripMs) {
+      throw new Error(`The quickest clock reading took ${best!.roundTripMs} ms: too slow to tell the offset`);
     }
     this.offsetMs = best!.offsetMs;
     return best!;

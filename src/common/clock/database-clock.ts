@@ -18,6 +18,9 @@ export class DatabaseClock extends CalibratedClock implements OnApplicationBoots
   private timer?: NodeJS.Timeout;
   private calibrated = false;
 
+  /** The embedded database runs in this process, on this clock: nothing to calibrate. */
+  private readonly embedded: boolean;
+
   constructor(dataSource: DataSource) {
     super(async () => {
       const [row] = await dataSource.query(
@@ -25,9 +28,11 @@ export class DatabaseClock extends CalibratedClock implements OnApplicationBoots
       );
       return Number(row.ms);
     });
+    this.embedded = !('url' in dataSource.options && Boolean(dataSource.options.url));
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.embedded) return;
     await this.recalibrate();
     this.timer = setInterval(() => void this.recalibrate(), CLOCK_CALIBRATION_INTERVAL_MS);
     this.timer.unref();
