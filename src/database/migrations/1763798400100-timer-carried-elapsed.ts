@@ -35,6 +35,11 @@ export class TimerCarriedElapsed1763798400100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // The old reading is minutes since started_at − paused_minutes: the time between started_at and
+    // counting_since that was not carried goes back into paused_minutes, so it reads what was carried.
+    await q.query(`UPDATE sla_timers SET paused_minutes = GREATEST(0,
+        paused_minutes + EXTRACT(EPOCH FROM counting_since - started_at) / 60 - carried_minutes)
+      WHERE counting_since IS NOT NULL`);
     await q.query(`ALTER TABLE sla_timers DROP COLUMN counting_since, DROP COLUMN carried_minutes`);
   }
 }
