@@ -1,5 +1,5 @@
 import type { SecretKind, Span } from './secret-span';
-import { CHAR_CLASS, HEX, isWhitespace } from './text-chars';
+import { CHAR_CLASS, FIELD_BREAK_CODE, HEX, isWhitespace } from './text-chars';
 
 /**
  * Secrets that are only secrets because of what the customer calls them (SPEC §9): exchange API
@@ -36,12 +36,40 @@ function endsValue(code: number): boolean {
 }
 const MAX_VALUE = 256;
 /**
- * After a colon or equals sign, a value may run over spaces to the end of its line ("password: my
- * dog rex 2019", "passphrase: correct horse battery staple"): at most this long and this many
- * words, with no punctuation that ends a sentence or starts another label before the line ends.
+ * After a colon or equals sign, a value may run over spaces ("password: my dog rex 2019",
+ * "passphrase: correct horse battery staple"): at most this long and this many words, with no
+ * punctuation that ends a sentence or starts another label inside it. Which words it takes is
+ * decided by FUNCTION_WORDS (see lineValueEnd).
  */
 const MAX_LINE_VALUE = 100;
 const MAX_LINE_WORDS = 8;
+/** How much of a line is read to tell a passphrase from a sentence (within the scanner's look-ahead). */
+const MAX_LINE_READ = 256;
+
+/**
+ * Words that make a line prose, not a passphrase: pronouns, articles, auxiliaries, conjunctions,
+ * prepositions and a few words customers write around a password ("every time I type it").
+ */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  (
+    'i me my mine it its the a an is was are were be been am do does did done not no nor and or but ' +
+    'to of in on at for with from by as if so then than that this these those there here when what ' +
+    'why how where which who every each time type typed any all still again just also even only too ' +
+    "you your we our he she they them his her can can't cannot cant could couldn't won't will would " +
+    "should don't dont doesn't didn't isn't wasn't have has had haven't please thanks thank after before"
+  ).split(' '),
+);
+/** Chinese function characters: a word with one of them is prose ("还是登录不了"). */
+const CJK_FUNCTION = /[我你他她它的了是不还在也都就吗呢吧和但]/;
+
+/** Whether a word (its surrounding quotes and punctuation aside) is a function word. */
+function isFunctionWord(word: string): boolean {
+  const core = word
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/^[("'“[<]+|[)"'”\]>.,;:!?…]+$/g, '');
+  return FUNCTION_WORDS.has(core) || CJK_FUNCTION.test(core);
+}
 
 /** Quotes a value may stand in ("abc 123 xyz"), by the code of the opening one. */
 const CLOSING_QUOTE = new Map(
@@ -64,26 +92,79 @@ function endsLineValue(code: number): boolean {
   );
 }
 
+/** lineValueEnd's answer for a line that reads as a sentence: no value at all. */
+const PROSE = -2;
+
+/** The end of a line (or of the subject: see FIELD_BREAK), from `from`, reading MAX_LINE_READ at most. */
+function lineEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && i - from < MAX_LINE_READ) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d || code === FIELD_BREAK_CODE) break;
+    i += 1;
+  }
+  return i;
+}
+
 /**
- * Where a value that runs to the end of its line, from `start`, ends (its trailing white space
- * and full stop left out), or -1 if the line does not read as one value: longer than
- * MAX_LINE_VALUE, more than MAX_LINE_WORDS words, or with punctuation before its end that ends a
- * sentence or starts another label (",", ":", "=", ". ", "!" before more words). What it reads
- * stops at the first such punctuation, so the values of a line of labels are read once.
+ * Where a value after a colon or equals sign, from `start`, ends on its line; -1 if it is one
+ * token only (the caller takes the token), PROSE if the line reads as a sentence.
+ *
+ * The rule (README "Secrets"): the words of the line are read; function words (FUNCTION_WORDS)
+ * are what prose is made of, a passphrase has few of them.
+ * - If the first word is a function word and the line has two or more of them, it is a sentence
+ *   ("Password: I forgot it", "password: it is wrong every time"): nothing is redacted.
+ * - Otherwise the value is the first word and the words after it up to the next function word:
+ *   "password: my dog rex 2019" (one function word: a passphrase) is redacted whole,
+ *   "password: Hunter2 and it still fails" is Hunter2, "Password: wrong every time I type it" is
+ *   "wrong" (a one-word value is always taken: it may be the password).
+ * - What it takes stays within MAX_LINE_VALUE characters and MAX_LINE_WORDS words, with no
+ *   punctuation that ends a sentence or starts another label before its end (",", ":", "=", CJK,
+ *   ". ", "!" or "?" before more words); else it is the first token only. Its trailing full stop
+ *   is left out.
  */
 function lineValueEnd(text: string, start: number): number {
+  const stop = lineEnd(text, start);
+  let functionWords = 0;
+  let firstIsFunction = false;
+  let cut = -1;
+  for (let i = start, index = 0; i < stop; index++) {
+    while (i < stop && isWhitespace(text.charCodeAt(i))) i += 1;
+    if (i >= stop) break;
+    const wordStart = i;
+    while (i < stop && !isWhitespace(text.charCodeAt(i))) i += 1;
+    const fn = isFunctionWord(text.slice(wordStart, i));
+    if (fn) functionWords += 1;
+    if (index === 0) firstIsFunction = fn;
+    else if (fn && cut < 0) cut = previousWordEnd(text, wordStart);
+  }
+  if (firstIsFunction && functionWords >= 2) return PROSE;
+  return valueEndBefore(text, start, cut < 0 ? stop : cut);
+}
+
+/** The end of the word before the white space that ends at `at`. */
+function previousWordEnd(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && isWhitespace(text.charCodeAt(i - 1))) i -= 1;
+  return i;
+}
+
+/**
+ * Where a value that runs from `start` up to `stop` ends (its trailing white space and full stop
+ * left out), or -1 if it does not read as one value (see lineValueEnd).
+ */
+function valueEndBefore(text: string, start: number, stop: number): number {
   let end = start;
   let words = 0;
   let inWord = false;
-  for (let i = start; ; i++) {
+  for (let i = start; i < stop; i++) {
     if (i - start > MAX_LINE_VALUE) return -1;
-    const code = i < text.length ? text.charCodeAt(i) : 0x0a;
-    if (code === 0x0a || code === 0x0d) break;
+    const code = text.charCodeAt(i);
     if (endsLineValue(code)) return -1;
     // A full stop ends the line's sentence, not its value; "!" and "?" may end a password. Before
-    // more text on the line, each ends a sentence: the value is its first word only.
+    // more text, each ends a sentence: the value is its first word only.
     if (code === 0x2e || code === 0x21 || code === 0x3f) {
-      const last = isBlankToLineEnd(text, i + 1);
+      const last = isBlankUntil(text, i + 1, stop);
       if (last && code === 0x2e) break;
       if (!last && (code !== 0x2e || isWhitespace(text.charCodeAt(i + 1)))) return -1;
     }
@@ -95,14 +176,10 @@ function lineValueEnd(text: string, start: number): number {
   return end;
 }
 
-/** Whether only spaces and tabs stand between `from` and the end of its line (8 at most). */
-function isBlankToLineEnd(text: string, from: number): boolean {
-  for (let i = from; i < text.length && i < from + 8; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x0a || code === 0x0d) return true;
-    if (code !== 0x20 && code !== 0x09) return false;
-  }
-  return from + 8 > text.length || text.length === from;
+/** Whether only white space stands between `from` and `to`. */
+function isBlankUntil(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isWhitespace(text.charCodeAt(i))) return false;
+  return true;
 }
 
 /** Whether the separator from `from` to `to` has a colon or an equals sign. */
@@ -114,7 +191,10 @@ function hasColonOrEquals(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** A label that ends its line ("Password:\n  hunter2"): where the next line's text starts; else `at`. */
+/**
+ * A label that ends its line ("Password:\n  hunter2"): where the next line's text starts; else
+ * `at`. The end of a subject (FIELD_BREAK before the line break) is no line end a value follows.
+ */
 function nextLineStart(text: string, at: number): number {
   let i = at;
   if (text.charCodeAt(i) === 0x0d) i += 1;
@@ -326,17 +406,18 @@ export class LabelledValues {
       if (!SEPARATOR.test(text) || SEPARATOR.lastIndex === labelEnd) continue;
       let valueStart = SEPARATOR.lastIndex;
       const explicit = isExplicit(text, labelEnd, valueStart);
-      // "password:" ending its line: the value is the next line.
+      // "password:" ending its line: the value is the next line, if that is one token.
       const colon = explicit && hasColonOrEquals(text, labelEnd, valueStart);
-      if (colon) valueStart = nextLineStart(text, valueStart);
-      const value = this.valueAt(text, valueStart, colon);
-      if (!value) continue;
+      const lineStart = colon ? nextLineStart(text, valueStart) : valueStart;
+      const nextLine = lineStart !== valueStart;
+      valueStart = lineStart;
+      const value = nextLine ? this.nextLineValueAt(text, valueStart) : this.valueAt(text, valueStart, colon);
       const accept = explicit ? rule.explicit : rule.implicit;
-      if (accept?.(text, value.start, value.end)) {
+      if (value && accept?.(text, value.start, value.end)) {
         this.add(base + value.start, base + value.end, rule.kind);
       } else if (rule.groupedHex) {
-        const end = groupedHexEnd(text, value.start);
-        if (end > 0) this.add(base + value.start, base + end, rule.kind);
+        const end = groupedHexEnd(text, valueStart);
+        if (end > 0) this.add(base + valueStart, base + end, rule.kind);
       }
     }
   }
@@ -359,8 +440,22 @@ export class LabelledValues {
         if (code === 0x0a || code === 0x0d) break;
       }
     }
-    const end = Math.max(this.valueEnd(text, start), restOfLine ? lineValueEnd(text, start) : -1);
+    const lineValue = restOfLine ? lineValueEnd(text, start) : -1;
+    if (lineValue === PROSE) return undefined;
+    const end = Math.max(this.valueEnd(text, start), lineValue);
     return end > start ? { start, end } : undefined;
+  }
+
+  /**
+   * The value on the line after a label that ends its line ("Password:\n  hunter2"): the line when
+   * it is one token (passwords and codes are), or quoted; a line of words is the customer going
+   * on ("My password:\nI forgot it"), not a value.
+   */
+  private nextLineValueAt(text: string, start: number): { start: number; end: number } | undefined {
+    const value = this.valueAt(text, start, false);
+    if (!value) return undefined;
+    const after = value.end + (CLOSING_QUOTE.has(text.charCodeAt(start)) && value.start > start ? 1 : 0);
+    return isBlankUntil(text, after, lineEnd(text, after)) ? value : undefined;
   }
 
   private otpAt(text: string, at: number, base: number): void {
@@ -395,7 +490,7 @@ export class LabelledValues {
       last.end = Math.max(last.end, end);
       return;
     }
-    this.found.push({ start, end, kind });
+    this.found.push(kind === 'private_key' ? { start, end, kind, keyLabel: true } : { start, end, kind });
   }
 
   /**

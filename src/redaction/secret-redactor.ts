@@ -2,7 +2,7 @@ import { type AlphanumericRun, KeyDetector } from './key-detector';
 import { LabelledValues } from './labelled-values';
 import { LIST_NUMBER_REACH, MIN_MNEMONIC_WORDS, MnemonicDetector } from './mnemonic-detector';
 import { addToMerged, bySpanOrder, type MergedSpan, type SecretKind, type Span } from './secret-span';
-import { BASE58, CHAR_CLASS, HEX, LETTER } from './text-chars';
+import { BASE58, CHAR_CLASS, FIELD_BREAK, HEX, LETTER } from './text-chars';
 
 /**
  * Secret detection for free text (SPEC §9): seed phrases, keys, exchange API secrets, passwords and
@@ -63,6 +63,8 @@ const SCAN_CHUNK = 64 * 1024;
 export class SecretRedactor {
   readonly kinds: Partial<Record<SecretKind, number>> = {};
   unlabelledHexKey = false;
+  /** A private key was found after a private-key label ("private key:", "私钥"), not by its shape alone. */
+  labelledPrivateKey = false;
 
   private readonly mnemonics = new MnemonicDetector();
   private readonly keys = new KeyDetector();
@@ -278,6 +280,7 @@ export class SecretRedactor {
       this.kinds[span.kind] = (this.kinds[span.kind] ?? 0) + 1;
       this.spans?.push({ start: span.start, end: span.end, kind: span.kind });
       if (span.kind === 'private_key' && span.unlabelledHex) this.unlabelledHexKey = true;
+      if (span.keyLabel) this.labelledPrivateKey = true;
     }
     out.push(held.slice(cursor, emitTo - this.emitted));
     this.held = emitTo - this.emitted < held.length ? [held.slice(emitTo - this.emitted)] : [];
@@ -348,15 +351,19 @@ function redactWith(redactor: SecretRedactor, text: string): string {
   return out.join('');
 }
 
-/** What stands between two values of one submission when they are read as one text. */
-const FIELD_SEPARATOR = '\n';
+/**
+ * What stands between two values of one submission when they are read as one text: a line break,
+ * after FIELD_BREAK, which labels treat as the end of their text (a label ending the subject does
+ * not take the description's first line) and seed phrases as white space.
+ */
+const FIELD_SEPARATOR = `${FIELD_BREAK}\n`;
 
 /**
  * Redacts several named free-text values of one submission (a ticket's subject and description)
  * as one text, one value per line, so that a secret split between them (six words of a seed
- * phrase in the subject, six in the description; "password:" ending one, the password starting
- * the next) is found; each value gets the replacement for its part of it, and the secret is
- * counted once. A seed phrase complete in one value (twelve words or more there) does not reach
+ * phrase in the subject, six in the description) is found, while a label ending one value never
+ * takes the start of the next (see FIELD_SEPARATOR); each value gets the replacement for its part
+ * of it, and the secret is counted once. A seed phrase complete in one value (twelve words or more there) does not reach
  * into the next over list words that only happen to stand next to it ("Thanks").
  */
 export function redactFields<T extends Record<string, string | undefined>>(

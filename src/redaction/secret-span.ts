@@ -13,6 +13,8 @@ export interface Span {
    * label either. The customer is told, in case it was a TXID.
    */
   unlabelledHex?: boolean;
+  /** A private key found after a private-key label ("private key:", "私钥"), not by its shape alone. */
+  keyLabel?: boolean;
 }
 
 /** When two detections cover the same characters, the earlier kind here names the replacement. */
@@ -57,6 +59,7 @@ export function addToMerged(merged: MergedSpan[], span: Span): void {
     last.end = Math.max(last.end, span.end);
     if (span.kind === 'private_key')
       last.unlabelledHex = (last.unlabelledHex ?? true) && !!span.unlabelledHex;
+    if (span.keyLabel) last.keyLabel = true;
     return;
   }
   span.unlabelledHex = span.kind === 'private_key' ? !!span.unlabelledHex : undefined;

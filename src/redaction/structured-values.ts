@@ -1,11 +1,13 @@
 import type { FieldError } from '../common/errors/app-error';
-import { redactSecrets } from './secret-redactor';
+import { SecretRedactor } from './secret-redactor';
 import type { SecretKind } from './secret-span';
 
 /**
  * Structured values (a ticket's `fields` and `tags`) are validated by form and never rewritten
  * (SPEC §12): one that holds a secret is refused instead, with a message that names the kind of
- * secret and never echoes the value. The same detection as for free text decides.
+ * secret and never echoes the value. Only unambiguous secrets are refused (see REFUSED_KINDS):
+ * fields hold evidence (order ids, withdrawal ids, references, memos, public keys, transaction
+ * hashes), and a bare 64-hex value there is a hash far more often than a key.
  */
 
 /** Evidence, never inspected: the `txHash` field is never redacted (SPEC §9). */
@@ -32,14 +34,34 @@ function labelOf(name: string): string {
 }
 
 /**
+ * What is refused in a structured value: seed phrases, WIF and extended private keys (their shape
+ * says what they are), and passwords, one-time codes, API secrets and private keys after their
+ * label. A 64-hex value is refused only after a private-key label ("private key: …", "私钥：…", or
+ * a field named privateKey); bare, or after "key", "public key", "order id", it is evidence.
+ */
+const REFUSED_KINDS: ReadonlySet<SecretKind> = new Set([
+  'mnemonic',
+  'wif',
+  'extended_private_key',
+  'password',
+  'api_secret',
+  'otp',
+]);
+
+/**
  * The kinds of secret in a structured value. The field's name is read as a label in front of it,
- * as it would be in free text: a 64-hex `address` (Aptos, Sui) is an address, a 64-hex `orderId`
- * is a possible private key.
+ * as it would be in free text ("password", "privateKey" fields); see REFUSED_KINDS.
  */
 export function secretKindsIn(value: string, fieldName?: string): SecretKind[] {
   const text = fieldName === undefined ? value : `${labelOf(fieldName)}: ${value}`;
-  const { kinds } = redactSecrets(text);
-  return KINDS.filter((kind) => kinds[kind]);
+  const redactor = new SecretRedactor();
+  redactor.write(text);
+  redactor.end();
+  const { kinds } = redactor;
+  return KINDS.filter(
+    (kind) =>
+      kinds[kind] && (REFUSED_KINDS.has(kind) || (kind === 'private_key' && redactor.labelledPrivateKey)),
+  );
 }
 
 function refusal(field: string, kinds: SecretKind[]): FieldError {

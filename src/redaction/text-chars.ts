@@ -41,3 +41,12 @@ export function lineBefore(text: string, index: number): string {
   const before = text.slice(Math.max(0, index - 300), index);
   return before.slice(before.lastIndexOf('\n') + 1);
 }
+
+/**
+ * Ends one value of a submission read as one text (a ticket's subject, before its description):
+ * U+2029 PARAGRAPH SEPARATOR, white space to every detector. A label's value never starts after it
+ * (the subject's "password:" does not take the description's first line); a seed phrase goes on
+ * over it.
+ */
+export const FIELD_BREAK_CODE = 0x2029;
+export const FIELD_BREAK = String.fromCharCode(FIELD_BREAK_CODE);

@@ -28,6 +28,7 @@ const REJECTED_MNEMONIC = phrase(53);
 // In structured fields and tags, which are refused rather than rewritten.
 const FIELD_MNEMONIC = phrase(71);
 const FIELD_KEY = '7c1e4f2a9b8d3c6e5f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
+const FIELD_WIF = 'KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWn';
 const FIELD_PASSWORD = 'Sw0rdf1sh_42';
 const TAG_PASSWORD = 'Hunter2xyzTag';
 const TAG_OTP = '482913';
@@ -54,6 +55,7 @@ const SECRETS = [
   FIELD_MNEMONIC,
   fourWords(FIELD_MNEMONIC),
   FIELD_KEY,
+  FIELD_WIF,
   FIELD_PASSWORD,
   TAG_PASSWORD,
   `2fa:${TAG_OTP}`,
@@ -250,11 +252,25 @@ describe('secrets customers paste', () => {
       'fields.walletNote': 'looks like a secret (seed phrase); support never needs it — remove it',
     });
 
+    // A 64-hex value is refused only after a private-key label inside it.
+    const labelledKey = await customer
+      .post('/v1/tickets', {
+        category,
+        subcategory: 'other',
+        subject: 'Wallet help',
+        description: 'See the note',
+        fields: { walletNote: `private key: ${FIELD_KEY}` },
+      })
+      .expect(400);
+    expect(fieldsOf(labelledKey)).toEqual({
+      'fields.walletNote': 'looks like a secret (private key); support never needs it — remove it',
+    });
+
     const keyed = await customer
       .post(
         '/v1/tickets',
         ticketBody({
-          fields: { currency: 'BTC', amount: '1', orderId: FIELD_KEY, address: `password:${FIELD_PASSWORD}` },
+          fields: { currency: 'BTC', amount: '1', orderId: FIELD_WIF, address: `password:${FIELD_PASSWORD}` },
           tags: [`pwd=${TAG_PASSWORD}`, `2fa:${TAG_OTP}`],
         }),
       )
@@ -265,7 +281,7 @@ describe('secrets customers paste', () => {
       'fields.address': 'looks like a secret (password); support never needs it — remove it',
       tags: 'looks like a secret (password, 2FA code); support never needs it — remove it',
     });
-    for (const res of [note, keyed]) {
+    for (const res of [note, labelledKey, keyed]) {
       for (const secret of SECRETS) expect(JSON.stringify(res.body)).not.toContain(secret);
     }
 
@@ -282,6 +298,41 @@ describe('secrets customers paste', () => {
 
     await admin.delete(`/v1/categories/${category}`).expect(204);
     await expectNoSecretAnywhere();
+  });
+
+  it('accepts a bare 64-hex value in structured fields: a transaction hash is evidence, not a key', async () => {
+    const admin = await t.as('admin');
+    const category = `evidence_${Date.now().toString(36)}`;
+    const names = ['withdrawalId', 'referenceId', 'memo', 'publicKey'];
+    await admin
+      .post('/v1/categories', {
+        key: category,
+        name: 'Withdrawal references',
+        fields: names.map((name) => ({ name, type: 'string', required: false })),
+        subcategories: [{ key: 'other', name: 'Other' }],
+      })
+      .expect(201);
+    const hex = (seed: number) =>
+      Array.from({ length: 64 }, (_, i) => ((i * 7 + seed * 13) % 16).toString(16)).join('');
+    const fields = Object.fromEntries(names.map((name, i) => [name, i === 1 ? `0x${hex(i)}` : hex(i)]));
+    const referenced = await customer
+      .post('/v1/tickets', {
+        category,
+        subcategory: 'other',
+        subject: 'Withdrawal missing',
+        description: 'The references are in the fields',
+        fields,
+      })
+      .expect(201);
+    expect(referenced.body.fields).toMatchObject(fields);
+    expect(referenced.body.tags).not.toContain('secret-exposed');
+
+    // orderId allows 64 hex by its pattern: customers paste the transaction hash there.
+    const order = await customer
+      .post('/v1/tickets', ticketBody({ fields: { currency: 'ETH', amount: '0.5', orderId: hex(9) } }))
+      .expect(201);
+    expect(order.body.fields).toMatchObject({ orderId: hex(9) });
+    expect(order.body.tags).not.toContain('secret-exposed');
   });
 
   it('redacts a text attachment, its name, a satisfaction comment and a too-long subject', async () => {

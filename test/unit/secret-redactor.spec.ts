@@ -917,6 +917,33 @@ const LABELLED_LINE_CASES: Case[] = [
     output: '密码：\n[REDACTED:password]',
     kinds: { password: 1 },
   },
+  // The words after the label, up to the first function word ("and", "it", "还", …).
+  {
+    name: 'a password followed by prose',
+    input: 'password: Hunter2 and it still fails',
+    output: 'password: [REDACTED:password] and it still fails',
+    kinds: { password: 1 },
+  },
+  {
+    name: 'a password followed by Chinese prose',
+    input: '密码：abc123 还是登录不了',
+    output: '密码：[REDACTED:password] 还是登录不了',
+    kinds: { password: 1 },
+  },
+  {
+    name: 'a one-word value followed by prose (it may be the password)',
+    input: 'Password: wrong every time I type it',
+    output: 'Password: [REDACTED:password] every time I type it',
+    kinds: { password: 1 },
+  },
+];
+
+/** What a label does not take: a sentence after it, or a line of words after a label ending its line. */
+const LABELLED_PROSE: { name: string; input: string }[] = [
+  { name: 'a sentence after "Password:"', input: 'Password: I forgot it and the reset failed' },
+  { name: 'a sentence starting with a function word', input: 'password: it is wrong every time I type it' },
+  { name: 'a line of words after "My password:"', input: 'My password:\nI forgot it after the update' },
+  { name: 'a line of words after "密码："', input: '密码：\n我 忘记了 密码' },
 ];
 
 /** One-time codes after a dash, on the next line, in full-width digits, after "GA:". */
@@ -1050,6 +1077,7 @@ describe('redactSecrets', () => {
       ['My password\nwas changed yesterday', 'My password\nwas changed yesterday'],
     ])('reads %j as one word of value', (input, output) => expect(redactSecrets(input).text).toBe(output));
     it.each(NOT_LABELLED_SECRETS)('keeps $name', ({ input }) => expectUntouched(input));
+    it.each(LABELLED_PROSE)('keeps $name', ({ input }) => expectUntouched(input));
   });
 
   it('never lets a secret through, one at a time or all in one message', () => {
@@ -1176,6 +1204,33 @@ describe('redactFields', () => {
     expect(result.kinds).toEqual({ mnemonic: 1 });
   });
 
+  it.each([
+    ['Cannot change password:', 'the page says error 500'],
+    ['Forgot password:', 'I tried the reset link twice'],
+    ['Forgot password:', 'Hunter2xyz'],
+    ['Lost my 2FA:', '482913 is my UID'],
+    ['私钥：', 'see the attached screenshot'],
+  ])('does not let a label ending the subject %j take the description %j', (subject, description) => {
+    expect(redactFields({ subject, description })).toEqual({
+      values: { subject, description },
+      kinds: {},
+      redacted: false,
+      unlabelledHexKey: false,
+    });
+  });
+
+  it('still finds a labelled value within the description, and a phrase across both', () => {
+    const result = redactFields({
+      subject: `Forgot password: ${words(M12).slice(0, 6).join(' ')}`,
+      description: `${words(M12).slice(6).join(' ')}\n密码：\nHunter2xyz`,
+    });
+    expect(result.values).toEqual({
+      subject: 'Forgot password: [REDACTED:mnemonic]',
+      description: '[REDACTED:mnemonic]\n密码：\n[REDACTED:password]',
+    });
+    expect(result.kinds).toEqual({ mnemonic: 1, password: 1 });
+  });
+
   it('flags an unlabelled 64-hex value in any of the values', () => {
     const result = redactFields({ subject: 'Lost funds', description: `my wallet backup:\n\n${HEX_KEY}` });
     expect(result.kinds).toEqual({ private_key: 1 });
@@ -1193,7 +1248,10 @@ describe('secretsInStructuredValues', () => {
 
   it.each([
     ['a seed phrase in a free-text field', 'walletNote', `my seed ${M12}`, 'seed phrase'],
-    ['a 64-hex key as an order id', 'orderId', HEX_KEY, 'private key'],
+    ['a 64-hex key after a private-key label', 'walletNote', `private key: ${HEX_KEY}`, 'private key'],
+    ['a 64-hex key after 私钥', 'memo', `私钥：${HEX_KEY}`, 'private key'],
+    ['a 64-hex key in a field named privateKey', 'privateKey', HEX_KEY, 'private key'],
+    ['a 2FA code in a memo', 'memo', '2FA: 482913', '2FA code'],
     ['a WIF key as an address', 'address', WIF_COMPRESSED_K, 'private key'],
     ['a password in an address', 'address', 'password:hunter2xyz', 'password'],
     ['a password in a network', 'network', 'pwd=Secr3t', 'password'],
@@ -1218,6 +1276,18 @@ describe('secretsInStructuredValues', () => {
       walletNote: 'withdrawal to my Ledger, pending since Monday',
     };
     expect(secretsInStructuredValues(fields, ['usdt', 'vip', 'trc20'])).toEqual([]);
+  });
+
+  it('keeps a bare 64-hex value in any field: evidence (a transaction hash), not a key', () => {
+    const fields = {
+      orderId: HEX_KEY,
+      withdrawalId: `0x${HEX_KEY_2}`,
+      referenceId: TX_HASH,
+      memo: HEX_KEY_2,
+      publicKey: TX_HASH_2,
+      walletNote: `key ${HEX_KEY}`,
+    };
+    expect(secretsInStructuredValues(fields, [HEX_KEY])).toEqual([]);
   });
 
   it('refuses tags that hold a password or a 2FA code, once, on tags', () => {
