@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EscalationScheduler } from '../../src/escalation/escalation.scheduler';
 import { DB_GAUGE_TTL_MS } from '../../src/observability/metrics';
+import { openTicket } from '../support/given';
 import { type Session, TestApp, TestClock } from '../support/test-app';
 
 /** The value of one sample in Prometheus text, or 0 when the series is absent. */
@@ -84,14 +85,7 @@ describe('metrics', () => {
     try {
       const before = sample(await scrape(), 'webhook_outbox_pending');
       const customer = await t.as('customer');
-      await customer
-        .post('/v1/tickets', {
-          category: 'account',
-          subcategory: 'login',
-          subject: 'Cannot log in',
-          description: 'The code never arrives.',
-        })
-        .expect(201);
+      await openTicket(customer);
       const text = await scrape();
       expect(sample(text, 'webhook_outbox_pending')).toBeGreaterThanOrEqual(before + 1);
       expect(sample(text, 'webhook_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(0);
@@ -167,14 +161,7 @@ describe('metrics', () => {
         'whsec_metrics_0123456789',
       ]);
     const customer = await t.as('customer');
-    await customer
-      .post('/v1/tickets', {
-        category: 'account',
-        subcategory: 'login',
-        subject: 'Cannot log in',
-        description: 'The code never arrives.',
-      })
-      .expect(201);
+    await openTicket(customer);
     const before = await scrape();
     expect(sample(before, 'webhook_outbox_pending')).toBeGreaterThanOrEqual(1);
     const ds = t.app.get(DataSource);
