@@ -18,30 +18,67 @@ export interface EnginePolicy {
   maxLevel: number;
 }
 
-/** A timer's state columns, written from one array each (in `save`'s order) through `unnest`. */
-const TIMER_STATE_COLUMNS = `id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
-  at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations, next_escalation_at,
-  elapsed_minutes, carried_minutes, counting_since`;
-const TIMER_STATE_ARRAYS = `$1::uuid[], $2::text[], $3::boolean[], $4::int[], $5::smallint[], $6::uuid[],
-  $7::timestamptz[], $8::timestamptz[], $9::boolean[], $10::timestamptz[], $11::float8[], $12::timestamptz[],
-  $13::timestamptz[], $14::timestamptz[], $15::int[], $16::timestamptz[], $17::float8[], $18::float8[],
-  $19::timestamptz[]`;
+type TimerColumn = readonly [column: string, sqlType: string, value: (timer: Timer) => unknown];
+
+/** A timer's state columns: name, SQL type and value, in the order every statement below takes them. */
+const TIMER_STATE: readonly TimerColumn[] = [
+  ['id', 'uuid', (timer) => timer.id],
+  ['status', 'text', (timer) => timer.status],
+  ['running', 'boolean', (timer) => timer.running],
+  ['target_minutes', 'int', (timer) => timer.targetMinutes],
+  ['at_risk_percent', 'smallint', (timer) => timer.atRiskPercent],
+  ['calendar_id', 'uuid', (timer) => timer.calendarId],
+  ['due_at', 'timestamptz', (timer) => timer.dueAt],
+  ['at_risk_at', 'timestamptz', (timer) => timer.atRiskAt],
+  ['at_risk_notified', 'boolean', (timer) => timer.atRiskNotified],
+  ['paused_at', 'timestamptz', (timer) => timer.pausedAt],
+  ['paused_minutes', 'float8', (timer) => timer.pausedMinutes],
+  ['breached_at', 'timestamptz', (timer) => timer.breachedAt],
+  ['achieved_at', 'timestamptz', (timer) => timer.achievedAt],
+  ['stopped_at', 'timestamptz', (timer) => timer.stoppedAt],
+  ['escalations', 'int', (timer) => timer.escalations],
+  ['next_escalation_at', 'timestamptz', (timer) => timer.nextEscalationAt],
+  // What a stopped timer counted, for the report's percentiles (see the timer-elapsed migration).
+  ['elapsed_minutes', 'float8', (timer) => (timer.stoppedAt ? elapsedMinutes(timer, timer.stoppedAt) : null)],
+  ['carried_minutes', 'float8', (timer) => timer.carriedMinutes ?? 0],
+  ['counting_since', 'timestamptz', (timer) => timer.countingSince ?? null],
+];
+/** A new timer: its state and what never changes after insertion. */
+const NEW_TIMER: readonly TimerColumn[] = [
+  ...TIMER_STATE,
+  ['kind', 'text', (timer) => timer.kind],
+  ['cycle', 'int', (timer) => timer.cycle],
+  ['started_at', 'timestamptz', (timer) => timer.startedAt],
+];
+
+const namesOf = (columns: readonly TimerColumn[]) => columns.map(([column]) => column).join(', ');
+/** `$1::uuid[], $2::text[], …`: one array parameter per column, for `unnest`. */
+const arraysOf = (columns: readonly TimerColumn[]) =>
+  columns.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ');
+/** One array of values per column, for the `arraysOf` parameters. */
+const valuesOf = (columns: readonly TimerColumn[], timers: Timer[]) =>
+  columns.map(([, , value]) => timers.map(value));
+
+/** The columns a new timer is inserted with (its ticket aside). */
+export const NEW_TIMER_COLUMNS = namesOf(NEW_TIMER);
+/** The same columns with their types, for `jsonb_to_recordset(…) AS u(${NEW_TIMER_RECORDSET})`. */
+export const NEW_TIMER_RECORDSET = NEW_TIMER.map(([column, type]) => `${column} ${type}`).join(', ');
+/** A new timer as one `jsonb_to_recordset` record of NEW_TIMER_RECORDSET. */
+export function newTimerRecord(timer: Timer): Record<string, unknown> {
+  return Object.fromEntries(NEW_TIMER.map(([column, , value]) => [column, value(timer)]));
+}
 
 const UPDATE_TIMERS = new PreparedQuery(
-  `UPDATE sla_timers s SET status = u.status, running = u.running, target_minutes = u.target_minutes,
-     at_risk_percent = u.at_risk_percent, calendar_id = u.calendar_id, due_at = u.due_at, at_risk_at = u.at_risk_at,
-     at_risk_notified = u.at_risk_notified, paused_at = u.paused_at, paused_minutes = u.paused_minutes,
-     breached_at = u.breached_at, achieved_at = u.achieved_at, stopped_at = u.stopped_at,
-     escalations = u.escalations, next_escalation_at = u.next_escalation_at, elapsed_minutes = u.elapsed_minutes,
-     carried_minutes = u.carried_minutes, counting_since = u.counting_since
-   FROM unnest(${TIMER_STATE_ARRAYS}) AS u(${TIMER_STATE_COLUMNS})
+  `UPDATE sla_timers s SET ${TIMER_STATE.slice(1)
+    .map(([column]) => `${column} = u.${column}`)
+    .join(', ')}
+   FROM unnest(${arraysOf(TIMER_STATE)}) AS u(${namesOf(TIMER_STATE)})
    WHERE s.id = u.id`,
 );
 const INSERT_TIMERS = new PreparedQuery(
-  `INSERT INTO sla_timers (${TIMER_STATE_COLUMNS}, kind, cycle, started_at, ticket_id)
-   SELECT *, $23::uuid
-   FROM unnest(${TIMER_STATE_ARRAYS}, $20::text[], $21::int[], $22::timestamptz[])
-     AS u(${TIMER_STATE_COLUMNS}, kind, cycle, started_at)`,
+  `INSERT INTO sla_timers (${NEW_TIMER_COLUMNS}, ticket_id)
+   SELECT *, $${NEW_TIMER.length + 1}::uuid
+   FROM unnest(${arraysOf(NEW_TIMER)}) AS u(${NEW_TIMER_COLUMNS})`,
 );
 
 /** Every policy with its calendar, in order of position. */
@@ -74,38 +111,8 @@ export class SlaTimersRepository {
     const saved = timers.map((timer) => (timer.id ? timer : { ...timer, id: randomUUID() }));
     const changed = saved.filter((timer, index) => timers[index].id);
     const fresh = saved.filter((timer, index) => !timers[index].id);
-    const columns = (list: Timer[]) => [
-      list.map((timer) => timer.id),
-      list.map((timer) => timer.status),
-      list.map((timer) => timer.running),
-      list.map((timer) => timer.targetMinutes),
-      list.map((timer) => timer.atRiskPercent),
-      list.map((timer) => timer.calendarId),
-      list.map((timer) => timer.dueAt),
-      list.map((timer) => timer.atRiskAt),
-      list.map((timer) => timer.atRiskNotified),
-      list.map((timer) => timer.pausedAt),
-      list.map((timer) => timer.pausedMinutes),
-      list.map((timer) => timer.breachedAt),
-      list.map((timer) => timer.achievedAt),
-      list.map((timer) => timer.stoppedAt),
-      list.map((timer) => timer.escalations),
-      list.map((timer) => timer.nextEscalationAt),
-      // What a stopped timer counted, for the report's percentiles (see the timer-elapsed migration).
-      list.map((timer) => (timer.stoppedAt ? elapsedMinutes(timer, timer.stoppedAt) : null)),
-      list.map((timer) => timer.carriedMinutes ?? 0),
-      list.map((timer) => timer.countingSince ?? null),
-    ];
-    if (changed.length > 0) await UPDATE_TIMERS.run(manager, columns(changed));
-    if (fresh.length > 0) {
-      await INSERT_TIMERS.run(manager, [
-        ...columns(fresh),
-        fresh.map((timer) => timer.kind),
-        fresh.map((timer) => timer.cycle),
-        fresh.map((timer) => timer.startedAt),
-        ticketId,
-      ]);
-    }
+    if (changed.length > 0) await UPDATE_TIMERS.run(manager, valuesOf(TIMER_STATE, changed));
+    if (fresh.length > 0) await INSERT_TIMERS.run(manager, [...valuesOf(NEW_TIMER, fresh), ticketId]);
     return saved;
   }
 

@@ -4,8 +4,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { FieldDefinition } from '../categories/category-fields';
 import { PreparedQuery } from '../database/prepared-query';
 import { CALENDAR_24X7, type CalendarSpec } from '../sla/calendar/business-calendar';
-import { elapsedMinutes, type Timer } from '../sla/sla-timers';
-import { type EnginePolicy, POLICIES_SQL, toEnginePolicies } from '../sla/sla-timers.repository';
+import type { Timer } from '../sla/sla-timers';
+import {
+  type EnginePolicy,
+  NEW_TIMER_COLUMNS,
+  NEW_TIMER_RECORDSET,
+  newTimerRecord,
+  POLICIES_SQL,
+  toEnginePolicies,
+} from '../sla/sla-timers.repository';
 import type { PolicyTargets, Ticket, TicketWithSla } from './ticket.types';
 import { isCustomerVisible, type TimelineEvent } from './timeline';
 
@@ -73,18 +80,8 @@ const CREATE_TICKET = new PreparedQuery(
      RETURNING number),
    search AS (INSERT INTO ticket_search (ticket_id, public_text) VALUES ($1, $26)),
    timers AS (
-     INSERT INTO sla_timers (id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
-       at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations,
-       next_escalation_at, elapsed_minutes, carried_minutes, counting_since, kind, cycle, started_at, ticket_id)
-     SELECT id, status, running, target_minutes, at_risk_percent, calendar_id, due_at, at_risk_at,
-       at_risk_notified, paused_at, paused_minutes, breached_at, achieved_at, stopped_at, escalations,
-       next_escalation_at, elapsed_minutes, carried_minutes, counting_since, kind, cycle, started_at, $1
-     FROM jsonb_to_recordset($27::jsonb) AS u(id uuid, status text, running boolean, target_minutes int,
-       at_risk_percent smallint, calendar_id uuid, due_at timestamptz, at_risk_at timestamptz,
-       at_risk_notified boolean, paused_at timestamptz, paused_minutes float8, breached_at timestamptz,
-       achieved_at timestamptz, stopped_at timestamptz, escalations int, next_escalation_at timestamptz,
-       elapsed_minutes float8, carried_minutes float8, counting_since timestamptz, kind text, cycle int,
-       started_at timestamptz)),
+     INSERT INTO sla_timers (${NEW_TIMER_COLUMNS}, ticket_id)
+     SELECT ${NEW_TIMER_COLUMNS}, $1 FROM jsonb_to_recordset($27::jsonb) AS u(${NEW_TIMER_RECORDSET})),
    events AS (
      INSERT INTO ticket_events (ticket_id, type, actor_id, actor_role, customer_visible, data, dedupe_key, created_at)
      SELECT $1, e.type, e.actor_id, e.actor_role, e.customer_visible,
@@ -168,35 +165,6 @@ function ticketValues(ticket: Omit<Ticket, 'number' | 'version' | 'updatedAt'>):
     ticket.solvedAt,
     ticket.closedAt,
   ];
-}
-
-/** A new timer as CREATE_TICKET reads it (sla-timers.repository's INSERT_TIMERS writes the same columns). */
-function timerRecord(timer: Timer): Record<string, unknown> {
-  return {
-    id: timer.id,
-    status: timer.status,
-    running: timer.running,
-    target_minutes: timer.targetMinutes,
-    at_risk_percent: timer.atRiskPercent,
-    calendar_id: timer.calendarId,
-    due_at: timer.dueAt,
-    at_risk_at: timer.atRiskAt,
-    at_risk_notified: timer.atRiskNotified,
-    paused_at: timer.pausedAt,
-    paused_minutes: timer.pausedMinutes,
-    breached_at: timer.breachedAt,
-    achieved_at: timer.achievedAt,
-    stopped_at: timer.stoppedAt,
-    escalations: timer.escalations,
-    next_escalation_at: timer.nextEscalationAt,
-    // What a stopped timer counted, for the report's percentiles (see the timer-elapsed migration).
-    elapsed_minutes: timer.stoppedAt ? elapsedMinutes(timer, timer.stoppedAt) : null,
-    carried_minutes: timer.carriedMinutes ?? 0,
-    counting_since: timer.countingSince ?? null,
-    kind: timer.kind,
-    cycle: timer.cycle,
-    started_at: timer.startedAt,
-  };
 }
 
 /** A timeline record as CREATE_TICKET reads it (timeline.ts's RECORD_EVENTS writes the same columns). */
@@ -303,7 +271,7 @@ export class TicketsRepository {
     const [row] = await CREATE_TICKET.run<{ number: number; fresh: string[] }[]>(manager, [
       ...ticketValues(ticket),
       searchText,
-      JSON.stringify(saved.map(timerRecord)),
+      JSON.stringify(saved.map(newTimerRecord)),
       JSON.stringify(events.map(eventRecord)),
     ]);
     for (const event of events) if (event.type === 'ticket.created') event.data.number = row.number;
